@@ -14,8 +14,8 @@ import java.util.Optional;
  * try (EngineHandle h = engine.start()) {
  *     URI url = h.baseUrl();          // e.g. http://127.0.0.1:8000
  *     if (!h.health().isUp()) System.out.println(h.logTail(50));
- * }</pre>
  * }
+ * }</pre>
  */
 public interface EngineHandle extends AutoCloseable {
 

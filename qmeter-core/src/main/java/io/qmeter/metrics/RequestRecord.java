@@ -35,14 +35,50 @@ import java.util.Objects;
  * @param httpStatus              the HTTP status, or 0 when none was received
  * @param error                   the server's or the client's message for a failure, else {@code null}
  * @param text                    the generated text when the run keeps it (quality), else {@code null}
+ * @param dispatchNanos           when the load runner's dispatcher took the request off its schedule
+ *                                (schedule lag = dispatch − scheduled), or -1 when the record was made
+ *                                outside a load run; a {@link io.qmeter.client.RequestSender} uses the
+ *                                17-argument constructor, which leaves it -1
  */
 public record RequestRecord(long index, long scheduledNanos, long sentNanos, long firstTokenNanos,
                             long lastTokenNanos, long[] chunkNanos, int[] chunkTokens,
                             int inputTokensRequested, int inputTokensServed, int outputTokensRequested,
                             int outputTokensServed, boolean outputCountedFromChunks, String finishReason,
-                            Outcome outcome, int httpStatus, String error, String text) {
+                            Outcome outcome, int httpStatus, String error, String text, long dispatchNanos) {
 
     private static final long[] NO_CHUNKS = new long[0];
+
+    /**
+     * A record without a dispatch time (what a {@link io.qmeter.client.RequestSender} builds; the load
+     * runner adds the dispatch time with {@link #withDispatchNanos(long)}).
+     *
+     * @param index                   position in the schedule
+     * @param scheduledNanos          scheduled time
+     * @param sentNanos               send time, or -1
+     * @param firstTokenNanos         first content token, or -1
+     * @param lastTokenNanos          last content token, or -1
+     * @param chunkNanos              content chunk arrival times
+     * @param chunkTokens             tokens per chunk, or null for one per chunk
+     * @param inputTokensRequested    requested prompt length
+     * @param inputTokensServed       served prompt length, or -1
+     * @param outputTokensRequested   requested output length
+     * @param outputTokensServed      served output length
+     * @param outputCountedFromChunks whether the output length was counted from chunks
+     * @param finishReason            finish reason, or null
+     * @param outcome                 the outcome
+     * @param httpStatus              HTTP status, or 0
+     * @param error                   error message, or null
+     * @param text                    generated text, or null
+     */
+    public RequestRecord(long index, long scheduledNanos, long sentNanos, long firstTokenNanos,
+                         long lastTokenNanos, long[] chunkNanos, int[] chunkTokens,
+                         int inputTokensRequested, int inputTokensServed, int outputTokensRequested,
+                         int outputTokensServed, boolean outputCountedFromChunks, String finishReason,
+                         Outcome outcome, int httpStatus, String error, String text) {
+        this(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunkNanos, chunkTokens,
+                inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
+                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text, -1);
+    }
 
     /** Validates the record. */
     public RequestRecord {
@@ -112,6 +148,28 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
     }
 
     /**
+     * Schedule lag: when the dispatcher took the request off its schedule − scheduled. It excludes
+     * waiting for an in-flight cap (that is queue delay).
+     *
+     * @return nanos, or -1 when the dispatch time is unknown
+     */
+    public long scheduleLagNanos() {
+        return dispatchNanos < 0 ? -1 : dispatchNanos - scheduledNanos;
+    }
+
+    /**
+     * A copy carrying the dispatch time.
+     *
+     * @param dispatchNanos when the dispatcher took the request off its schedule
+     * @return the copy
+     */
+    public RequestRecord withDispatchNanos(long dispatchNanos) {
+        return new RequestRecord(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunkNanos,
+                chunkTokens, inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
+                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text, dispatchNanos);
+    }
+
+    /**
      * A copy with all times shifted so that {@code originNanos} becomes 0.
      *
      * @param originNanos the new zero
@@ -125,7 +183,8 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
         return new RequestRecord(index, scheduledNanos - originNanos, shift(sentNanos, originNanos),
                 shift(firstTokenNanos, originNanos), shift(lastTokenNanos, originNanos), chunks, chunkTokens,
                 inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
-                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text);
+                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text,
+                shift(dispatchNanos, originNanos));
     }
 
     private static long shift(long t, long origin) {
@@ -142,7 +201,8 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
                 && outputTokensServed == r.outputTokensServed
                 && outputCountedFromChunks == r.outputCountedFromChunks
                 && Objects.equals(finishReason, r.finishReason) && outcome == r.outcome
-                && httpStatus == r.httpStatus && Objects.equals(error, r.error) && Objects.equals(text, r.text);
+                && httpStatus == r.httpStatus && Objects.equals(error, r.error) && Objects.equals(text, r.text)
+                && dispatchNanos == r.dispatchNanos;
     }
 
     @Override

@@ -1,0 +1,190 @@
+package io.qmeter;
+
+import io.qmeter.client.CompletionRequest;
+import io.qmeter.client.LlmClient;
+import io.qmeter.client.RequestSender;
+import io.qmeter.load.LoadOutcome;
+import io.qmeter.load.LoadPlan;
+import io.qmeter.load.LoadRunner;
+import io.qmeter.metrics.ClientCheck;
+import io.qmeter.metrics.EnergyReport;
+import io.qmeter.metrics.RunSummary;
+import io.qmeter.metrics.SloReport;
+import io.qmeter.metrics.SloThreshold;
+import io.qmeter.workload.PromptSpec;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A configured load run, immutable; {@link #run()} may be called more than once (each call is a
+ * fresh run with the same seed). Built by {@link LoadRunBuilder#build()}.
+ *
+ * <pre>{@code
+ * LoadRun run = QMeter.load("http://127.0.0.1:8000").model("m").workload(QMeter.synthetic(128, 64))
+ *         .arrivals(QMeter.poisson(5)).requests(200).build();
+ * RunResult r = run.run();
+ * CompletableFuture<RunResult> later = run.runAsync();   // cancel() stops it; what was measured is kept
+ * }</pre>
+ */
+public final class LoadRun {
+
+    private final LoadRunBuilder config;
+    private final LoadPlan plan;
+
+    LoadRun(LoadRunBuilder b) {
+        this.config = b;
+        CompletionRequest template = CompletionRequest.of(b.endpoint, b.model, PromptSpec.ofText("", 0, 1))
+                .withIgnoreEos(b.ignoreEos).withTemperature(b.temperature).withStream(b.stream)
+                .withIncludeUsage(b.stream);
+        this.plan = new LoadPlan(b.arrivals, b.workload, template, b.seed, b.duration, b.requests, b.warmup,
+                b.cooldown, b.maxInFlight, b.drainTimeout, b.spin);
+    }
+
+    /** Fails at build time when the first prompt does not fit the endpoint (token ids on chat). */
+    void checkFirstRequest() {
+        Iterator<PromptSpec> it = plan.workload().prompts(plan.seed());
+        if (!it.hasNext()) {
+            throw new IllegalArgumentException("workload must yield prompts, was empty: " + plan.workload().name());
+        }
+        try {
+            plan.template().withPrompt(it.next());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("workload " + plan.workload().name() + " does not fit endpoint "
+                    + plan.template().endpoint() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The load plan this run executes.
+     *
+     * @return the plan
+     */
+    public LoadPlan plan() {
+        return plan;
+    }
+
+    /**
+     * Runs the load and blocks until every request has a record.
+     *
+     * @return the result
+     */
+    public RunResult run() {
+        RequestSender sender = newSender();
+        try (LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor)) {
+            return execute(runner);
+        } finally {
+            closeIfOwned(sender);
+        }
+    }
+
+    /**
+     * Runs the load on a new thread. Cancelling the future stops the run (outstanding requests become
+     * {@code CANCELLED} records; the cancelled future carries no result).
+     *
+     * @return the future result
+     */
+    public CompletableFuture<RunResult> runAsync() {
+        CompletableFuture<RunResult> f = new CompletableFuture<>();
+        RequestSender sender = newSender();
+        LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor);
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(execute(runner));
+            } catch (RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            } finally {
+                closeIfOwned(sender);
+            }
+        }, "qmeter-load-run");
+        t.setDaemon(true);
+        f.whenComplete((r, e) -> {
+            if (f.isCancelled()) {
+                runner.cancel();
+            }
+        });
+        t.start();
+        return f;
+    }
+
+    private RequestSender newSender() {
+        if (config.sender != null) {
+            return config.sender;
+        }
+        LlmClient c = LlmClient.create(config.baseUrl).apiKey(config.apiKey);
+        if (config.connectTimeout != null) {
+            c = c.connectTimeout(config.connectTimeout);
+        }
+        if (config.firstTokenTimeout != null) {
+            c = c.firstTokenTimeout(config.firstTokenTimeout);
+        }
+        if (config.idleTimeout != null) {
+            c = c.idleTimeout(config.idleTimeout);
+        }
+        if (config.requestTimeout != null) {
+            c = c.requestTimeout(config.requestTimeout);
+        }
+        if (config.maxConnections > 0) {
+            c = c.maxConnections(config.maxConnections);
+        }
+        return c;
+    }
+
+    private void closeIfOwned(RequestSender sender) {
+        if (sender != config.sender) {
+            sender.close();
+        }
+    }
+
+    private RunResult execute(LoadRunner runner) {
+        LoadOutcome o = runner.run();
+        RunSummary summary = RunSummary.of(o.records(), o.window(), plan.template().ignoreEos());
+        SloReport sloReport = config.slo == null ? null : SloReport.of(config.slo, o.records(), o.window());
+        ClientCheck check = ClientCheck.of(o.records(), o.window(), plan.arrivals().ratePerSecond(),
+                config.clientCheck);
+        EnergyReport energy = o.energy() == null ? null
+                : EnergyReport.of(config.powerSensor.name(), o.energy(), o.records(), o.energyStartNanos(),
+                o.energyEndNanos(), config.idleWatts);
+        List<String> reasons = new ArrayList<>(check.reasons());
+        if (summary.measuredRequests() == 0) {
+            reasons.add("no request was scheduled in the measured window (warm-up " + plan.warmup()
+                    + ", cool-down " + plan.cooldown() + ", schedule end " + o.scheduleEndNanos() / 1e9
+                    + " s); lengthen the run or shorten warm-up/cool-down");
+        }
+        if (o.cancelled()) {
+            reasons.add("the run was cancelled before its schedule ended");
+        } else if (o.endReason().startsWith("the dispatcher failed")) {
+            reasons.add(o.endReason());
+        }
+        return new RunResult(RunResult.SCHEMA_VERSION, plan.seed(), o.startedAt().toString(), echo(), o.endReason(),
+                o.scheduleEndNanos(), o.window(), summary, sloReport, check, reasons.isEmpty(), reasons, energy,
+                o.records());
+    }
+
+    private RunConfig echo() {
+        List<String> slo = config.slo == null ? List.of()
+                : config.slo.thresholds().stream().map(SloThreshold::toString).toList();
+        return new RunConfig(config.baseUrl == null ? null : config.baseUrl.toString(), config.model,
+                config.endpoint, config.sender == null ? "LlmClient" : config.sender.getClass().getName(),
+                strings(plan.workload().describe()), strings(plan.arrivals().describe()),
+                plan.arrivals().ratePerSecond(), plan.duration() == null ? -1 : plan.duration().toNanos(),
+                plan.maxRequests(), plan.warmup().toNanos(), plan.cooldown().toNanos(), plan.maxInFlight(),
+                config.ignoreEos, config.temperature, config.stream, slo, config.clientCheck,
+                plan.drainTimeout().toNanos(), config.powerSensor == null ? null : config.powerSensor.name(),
+                config.idleWatts);
+    }
+
+    private static Map<String, String> strings(Map<String, Object> m) {
+        Map<String, String> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "LoadRun[" + plan.arrivals().name() + " x " + plan.workload().name() + ", seed " + plan.seed() + "]";
+    }
+}

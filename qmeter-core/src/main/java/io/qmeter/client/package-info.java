@@ -1,0 +1,19 @@
+/**
+ * The streaming client: sends completion requests to OpenAI-compatible servers and measures each
+ * one into a {@link io.qmeter.metrics.RequestRecord}.
+ *
+ * <p>{@link io.qmeter.client.RequestSender} is the contract the load generator drives;
+ * {@link io.qmeter.client.LlmClient} is its HTTP implementation (Reactor Netty, one pooled
+ * connection per stream). Underneath, {@link io.qmeter.client.SseDecoder} turns network bytes
+ * into Server-Sent Events independently of how they were split, and
+ * {@link io.qmeter.client.ChunkInterpreter} turns each event's JSON into content, usage, finish
+ * reason, {@code [DONE]} or error, across the dialects of llama.cpp, vLLM and SGLang.
+ *
+ * <pre>{@code
+ * try (LlmClient client = LlmClient.create(URI.create("http://127.0.0.1:8000"))) {
+ *     RequestRecord r = client.send(CompletionRequest.of(Endpoint.COMPLETIONS, "m",
+ *             PromptSpec.ofText("Hello", 2, 16)), 0, System.nanoTime()).join();
+ * }
+ * }</pre>
+ */
+package io.qmeter.client;

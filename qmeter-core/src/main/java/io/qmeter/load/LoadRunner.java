@@ -1,0 +1,480 @@
+package io.qmeter.load;
+
+import io.qmeter.client.CompletionRequest;
+import io.qmeter.client.RequestSender;
+import io.qmeter.metrics.MeasurementWindow;
+import io.qmeter.metrics.Outcome;
+import io.qmeter.metrics.RequestRecord;
+import io.qmeter.power.EnergyReading;
+import io.qmeter.power.EnergyWindow;
+import io.qmeter.power.PowerSensor;
+import io.qmeter.workload.PromptSpec;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.PrimitiveIterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one open-loop load: a dedicated platform thread holds the schedule (request {@code i} is due
+ * at {@code t0 + offset(i)} whatever happened before), parks until shortly before each due time,
+ * spins the rest, and hands the request to the {@link RequestSender} without blocking. Schedule lag
+ * (dispatch − scheduled) is kept in each record. With an in-flight cap, a request that finds the cap
+ * full waits in a FIFO queue and is sent when a permit frees up; that wait shows as queue delay
+ * (sent − scheduled), never as schedule lag, and the dispatcher never blocks on it.
+ *
+ * <p>Every scheduled request ends as a record: when the drain timeout passes or the run is
+ * cancelled, outstanding requests are recorded as {@link Outcome#CANCELLED} with the reason. The
+ * sender is not closed (its owner closes it).
+ *
+ * <pre>{@code
+ * try (LoadRunner runner = new LoadRunner(plan, sender, null)) {
+ *     LoadOutcome outcome = runner.run();
+ * }
+ * }</pre>
+ */
+public final class LoadRunner implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadRunner.class);
+    private static final long START_MARGIN_NANOS = 2_000_000L;
+    private static final ThreadLocal<boolean[]> DRAINING = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    private final LoadPlan plan;
+    private final RequestSender sender;
+    private final PowerSensor sensor;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private final CompletableFuture<Void> cancelledSignal = new CompletableFuture<>();
+
+    private final ConcurrentLinkedQueue<RequestRecord> done = new ConcurrentLinkedQueue<>();
+    private final ConcurrentHashMap<Long, Item> inFlight = new ConcurrentHashMap<>();
+    private final Object capLock = new Object();
+    private final ArrayDeque<Item> capQueue = new ArrayDeque<>();
+    private final Semaphore permits;
+    private boolean capClosed; // guarded by capLock
+
+    private final AtomicLong outstanding = new AtomicLong(1);
+    private final AtomicLong measuredOutstanding = new AtomicLong(1);
+    private final CompletableFuture<Void> allDone = new CompletableFuture<>();
+    private final CompletableFuture<Void> measuredDone = new CompletableFuture<>();
+    private final CompletableFuture<Void> dispatchDone = new CompletableFuture<>();
+
+    private volatile Thread dispatcher;
+    private volatile String endReason = "not started";
+    private long t0;
+    private long[] preOffsets;
+    private long scheduleEndNanos;
+    private long windowStartNanos;
+    private long windowEndNanos;
+    private volatile long lastOffsetNanos = -1;
+    private volatile boolean scheduleCompleted;
+
+    /**
+     * Creates a runner for one run.
+     *
+     * @param plan   the plan
+     * @param sender sends the requests (not closed by the runner)
+     * @param sensor measures energy over the measured interval, or {@code null}
+     */
+    public LoadRunner(LoadPlan plan, RequestSender sender, PowerSensor sensor) {
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.sender = Objects.requireNonNull(sender, "sender");
+        this.sensor = sensor;
+        this.permits = plan.maxInFlight() > 0 ? new Semaphore(plan.maxInFlight()) : null;
+    }
+
+    /**
+     * Runs the load and blocks until every request has a record (or the drain timeout passed).
+     * Call once.
+     *
+     * @return the outcome
+     * @throws IllegalStateException when called twice
+     */
+    public LoadOutcome run() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a LoadRunner runs once; create another for the next run");
+        }
+        prepareSchedule();
+        Thread d = new Thread(this::dispatchLoop, "qmeter-dispatcher");
+        d.setDaemon(true);
+        d.setPriority(Thread.MAX_PRIORITY);
+        dispatcher = d;
+        t0 = System.nanoTime() + START_MARGIN_NANOS;
+        Instant startedAt = Instant.now().plusNanos(START_MARGIN_NANOS);
+        LOG.info("load run starting: {}, workload {}, duration {}, requests {}, in-flight cap {}",
+                plan.arrivals().name(), plan.workload().name(), plan.duration(),
+                plan.maxRequests() < 0 ? "unbounded" : plan.maxRequests(),
+                plan.maxInFlight() == 0 ? "none" : plan.maxInFlight());
+        d.start();
+
+        EnergyReading energy = null;
+        long energyStart = -1;
+        long energyEnd = -1;
+        if (sensor != null) {
+            parkUntil(t0 + windowStartNanos);
+            energyStart = System.nanoTime() - t0;
+            try (EnergyWindow w = sensor.open()) {
+                long waitNanos = Math.max(0, t0 + windowEndNanos - System.nanoTime()) + plan.drainTimeout().toNanos();
+                await(measuredDone, waitNanos);
+                parkUntilWindowEnd(); // sparse arrivals: the window still lasts until its end
+                energy = w.end();
+            } catch (RuntimeException e) {
+                energy = EnergyReading.unavailable(Math.max(0, System.nanoTime() - t0 - energyStart),
+                        "the power sensor " + sensor.name() + " failed: " + e);
+            }
+            energyEnd = System.nanoTime() - t0;
+        }
+        dispatchDone.join();
+        if (!await(allDone, plan.drainTimeout().toNanos()) && !stopped.get()) {
+            endReason = endReason + "; " + outstanding.get() + " requests still outstanding after the drain timeout "
+                    + plan.drainTimeout() + " were recorded as CANCELLED";
+        }
+        sweep(stopped.get() ? "the run was cancelled before the request completed"
+                : "no response within the drain timeout (" + plan.drainTimeout() + ") after the schedule ended");
+
+        List<RequestRecord> records = new ArrayList<>(done.size());
+        for (RequestRecord r : done) {
+            records.add(r.relativeTo(t0));
+        }
+        records.sort(Comparator.comparingLong(RequestRecord::index));
+        // a schedule cut short (workload exhausted, cancelled) ends at its last dispatched request
+        long end = scheduleCompleted && scheduleEndNanos >= 0 ? scheduleEndNanos : Math.max(0, lastOffsetNanos);
+        long wEnd = Math.max(windowStartNanos, Math.min(windowEndNanos, end - plan.cooldown().toNanos()));
+        MeasurementWindow window = new MeasurementWindow(windowStartNanos, wEnd);
+        LOG.info("load run ended: {} records, {}", records.size(), endReason);
+        return new LoadOutcome(startedAt, records, end, window, energy, energyStart, energyEnd, endReason,
+                stopped.get());
+    }
+
+    /**
+     * Stops dispatching and records outstanding requests as {@link Outcome#CANCELLED}; {@link #run()}
+     * then returns what was measured. Idempotent.
+     */
+    public void cancel() {
+        if (stopped.compareAndSet(false, true)) {
+            endReason = "cancelled";
+            Thread d = dispatcher;
+            if (d != null) {
+                LockSupport.unpark(d);
+            }
+            cancelledSignal.complete(null);
+        }
+    }
+
+    /** Cancels the run if it is still going; idempotent. */
+    @Override
+    public void close() {
+        cancel();
+    }
+
+    // ---------------------------------------------------------------- schedule
+
+    private void prepareSchedule() {
+        long durationNanos = plan.duration() == null ? -1 : plan.duration().toNanos();
+        windowStartNanos = plan.warmup().toNanos();
+        if (plan.maxRequests() >= 0 || plan.arrivals().isFinite()) {
+            // the end of a count-bounded schedule is known only once its offsets are drawn
+            PrimitiveIterator.OfLong it = plan.arrivals().offsetsNanos(plan.arrivalSeed());
+            long cap = plan.maxRequests() >= 0 ? plan.maxRequests() : Long.MAX_VALUE;
+            long[] buf = new long[(int) Math.min(cap, 1 << 16)];
+            int n = 0;
+            boolean cutByDuration = false;
+            while (n < cap && it.hasNext()) {
+                long off = it.nextLong();
+                if (durationNanos >= 0 && off >= durationNanos) {
+                    cutByDuration = true;
+                    break;
+                }
+                if (n == buf.length) {
+                    if (buf.length >= Integer.MAX_VALUE - 8) {
+                        throw new IllegalArgumentException("requests must be < " + Integer.MAX_VALUE
+                                + " for a count-bounded run, was " + plan.maxRequests());
+                    }
+                    buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 8, 2L * buf.length));
+                }
+                buf[n++] = off;
+            }
+            preOffsets = Arrays.copyOf(buf, n);
+            scheduleEndNanos = cutByDuration ? durationNanos : (n == 0 ? 0 : preOffsets[n - 1]);
+        } else {
+            scheduleEndNanos = durationNanos;
+        }
+        windowEndNanos = Math.max(windowStartNanos, scheduleEndNanos - plan.cooldown().toNanos());
+    }
+
+    private void dispatchLoop() {
+        PrimitiveIterator.OfLong offsets = preOffsets != null ? Arrays.stream(preOffsets).iterator()
+                : plan.arrivals().offsetsNanos(plan.arrivalSeed());
+        long durationNanos = plan.duration() == null ? -1 : plan.duration().toNanos();
+        long spinNanos = plan.spin().toNanos();
+        boolean measuredOpen = true;
+        long i = 0;
+        String reason;
+        try {
+            Iterator<PromptSpec> prompts = plan.workload().prompts(plan.seed());
+            while (true) {
+                if (stopped.get()) {
+                    reason = "cancelled";
+                    break;
+                }
+                if (plan.maxRequests() >= 0 && i >= plan.maxRequests()) {
+                    reason = "request count reached (" + i + ")";
+                    scheduleCompleted = true;
+                    break;
+                }
+                if (!offsets.hasNext()) {
+                    reason = plan.arrivals().isFinite() ? "trace ended after " + i + " arrivals"
+                            : "schedule ended after " + i + " requests";
+                    scheduleCompleted = true;
+                    break;
+                }
+                long off = offsets.nextLong();
+                if (durationNanos >= 0 && off >= durationNanos) {
+                    reason = "duration reached (" + plan.duration() + ", " + i + " requests)";
+                    scheduleCompleted = true;
+                    break;
+                }
+                if (!prompts.hasNext()) {
+                    reason = "workload " + plan.workload().name() + " exhausted after " + i + " prompts";
+                    break;
+                }
+                if (measuredOpen && off > windowEndNanos) {
+                    measuredOpen = false;
+                    finishMeasured();
+                }
+                CompletionRequest request = plan.template().withPrompt(prompts.next());
+                long due = t0 + off;
+                waitUntil(due, spinNanos);
+                if (stopped.get()) {
+                    reason = "cancelled";
+                    break;
+                }
+                long now = System.nanoTime();
+                boolean measured = off >= windowStartNanos && off <= windowEndNanos;
+                lastOffsetNanos = off;
+                dispatch(new Item(i, due, now, request, measured));
+                i++;
+            }
+        } catch (RuntimeException | Error e) {
+            reason = "the dispatcher failed after " + i + " requests: " + e;
+            LOG.error("load dispatcher failed", e);
+        }
+        endReason = reason;
+        if (measuredOpen) {
+            finishMeasured();
+        }
+        if (outstanding.decrementAndGet() == 0) {
+            allDone.complete(null);
+        }
+        dispatchDone.complete(null);
+    }
+
+    private void waitUntil(long due, long spinNanos) {
+        while (!stopped.get()) {
+            long remaining = due - System.nanoTime();
+            if (remaining <= spinNanos) {
+                break;
+            }
+            LockSupport.parkNanos(remaining - spinNanos);
+        }
+        while (System.nanoTime() - due < 0 && !stopped.get()) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private void finishMeasured() {
+        if (measuredOutstanding.decrementAndGet() == 0) {
+            measuredDone.complete(null);
+        }
+    }
+
+    // ---------------------------------------------------------------- dispatch and completion
+
+    private void dispatch(Item it) {
+        outstanding.incrementAndGet();
+        if (it.measured) {
+            measuredOutstanding.incrementAndGet();
+        }
+        if (permits == null) {
+            inFlight.put(it.index, it);
+            send(it);
+            return;
+        }
+        boolean closed;
+        synchronized (capLock) {
+            closed = capClosed;
+            if (!closed) {
+                capQueue.add(it);
+            }
+        }
+        if (closed) {
+            finish(it, failure(it, "never sent: the run ended before the in-flight cap freed up"));
+            return;
+        }
+        drain();
+    }
+
+    /** Sends queued requests while permits are free; never recurses (synchronous completions loop here). */
+    private void drain() {
+        boolean[] draining = DRAINING.get();
+        if (draining[0]) {
+            return;
+        }
+        draining[0] = true;
+        try {
+            while (true) {
+                Item it;
+                synchronized (capLock) {
+                    if (capClosed || capQueue.isEmpty() || !permits.tryAcquire()) {
+                        return;
+                    }
+                    it = capQueue.poll();
+                    inFlight.put(it.index, it);
+                }
+                send(it);
+            }
+        } finally {
+            draining[0] = false;
+        }
+    }
+
+    private void send(Item it) {
+        CompletableFuture<RequestRecord> f;
+        try {
+            f = sender.send(it.request, it.index, it.scheduledNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("RequestSender.send threw for request {}", it.index, e);
+            complete(it, null, e);
+            return;
+        }
+        if (f == null) {
+            complete(it, null, new NullPointerException("RequestSender.send returned null"));
+            return;
+        }
+        f.whenComplete((r, ex) -> complete(it, r, ex));
+    }
+
+    private void complete(Item it, RequestRecord r, Throwable ex) {
+        if (inFlight.remove(it.index) == null) {
+            return; // already recorded as cancelled by a sweep
+        }
+        RequestRecord rec = r != null ? r
+                : failure(it, "the RequestSender broke its contract and failed instead of returning a record: " + ex);
+        if (permits != null) {
+            permits.release();
+        }
+        finish(it, rec);
+        if (permits != null) {
+            drain();
+        }
+    }
+
+    private void finish(Item it, RequestRecord rec) {
+        done.add(rec.withDispatchNanos(it.dispatchNanos));
+        if (it.measured && measuredOutstanding.decrementAndGet() == 0) {
+            measuredDone.complete(null);
+        }
+        if (outstanding.decrementAndGet() == 0) {
+            allDone.complete(null);
+        }
+    }
+
+    /** Records every request still queued or in flight as cancelled. */
+    private void sweep(String why) {
+        List<Item> queued = new ArrayList<>();
+        if (permits != null) {
+            synchronized (capLock) {
+                capClosed = true;
+                queued.addAll(capQueue);
+                capQueue.clear();
+            }
+        }
+        for (Item it : queued) {
+            finish(it, failure(it, "never sent: still waiting for the in-flight cap (" + plan.maxInFlight()
+                    + ") when the run ended (" + why + ")"));
+        }
+        for (Map.Entry<Long, Item> e : inFlight.entrySet()) {
+            Item it = e.getValue();
+            if (inFlight.remove(e.getKey()) != null) {
+                finish(it, failure(it, why));
+            }
+        }
+    }
+
+    private static RequestRecord failure(Item it, String error) {
+        PromptSpec p = it.request.prompt();
+        return new RequestRecord(it.index, it.scheduledNanos, -1, -1, -1, null, null, p.inputTokens(), -1,
+                p.outputTokens(), 0, false, null, Outcome.CANCELLED, 0, error, null);
+    }
+
+    private void parkUntil(long deadline) {
+        while (!stopped.get() && !dispatchDone.isDone()) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(remaining, 10_000_000L));
+        }
+    }
+
+    /** Parks until the measured window's end, unless the schedule was cut short or cancelled. */
+    private void parkUntilWindowEnd() {
+        long deadline = t0 + windowEndNanos;
+        while (!stopped.get() && !(dispatchDone.isDone() && !scheduleCompleted)) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                return;
+            }
+            LockSupport.parkNanos(Math.min(remaining, 10_000_000L));
+        }
+    }
+
+    /** Waits for a future or cancellation; true when the future completed. */
+    private boolean await(CompletableFuture<Void> f, long timeoutNanos) {
+        try {
+            CompletableFuture.anyOf(f, cancelledSignal).get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+        return f.isDone();
+    }
+
+    private static final class Item {
+        final long index;
+        final long scheduledNanos;
+        final long dispatchNanos;
+        final CompletionRequest request;
+        final boolean measured;
+
+        Item(long index, long scheduledNanos, long dispatchNanos, CompletionRequest request, boolean measured) {
+            this.index = index;
+            this.scheduledNanos = scheduledNanos;
+            this.dispatchNanos = dispatchNanos;
+            this.request = request;
+            this.measured = measured;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.qmeter.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The load generator's self-check: did it hold its schedule? Schedule lag is dispatch −
+ * scheduled per measured request (waiting for an in-flight cap is queue delay, not lag). The
+ * achieved rate counts requests handed to the connection (sent) inside the window; it is compared
+ * with the schedule's own rate in the window (so Poisson noise in a short run never fails the
+ * check); the nominal target rate is reported beside it.
+ *
+ * <pre>{@code
+ * ClientCheck c = result.clientCheck();
+ * if (!c.valid()) System.out.println(c.reasons());
+ * }</pre>
+ *
+ * @param scheduleLag            schedule lag over measured requests
+ * @param targetRatePerSecond    the arrival process's nominal rate
+ * @param scheduledRatePerSecond requests scheduled in the window ÷ its length
+ * @param achievedRatePerSecond  requests sent in the window ÷ its length
+ * @param thresholds             the thresholds applied
+ * @param valid                  whether the client kept up
+ * @param reasons                why not (empty when valid)
+ */
+public record ClientCheck(LatencyStats scheduleLag, double targetRatePerSecond, double scheduledRatePerSecond,
+                          double achievedRatePerSecond, ClientCheckThresholds thresholds, boolean valid,
+                          List<String> reasons) {
+
+    /** Copies the reasons. */
+    public ClientCheck {
+        reasons = List.copyOf(reasons);
+    }
+
+    /**
+     * Checks a run.
+     *
+     * @param records             every record, times relative to the run's start
+     * @param window              which records are measured
+     * @param targetRatePerSecond the nominal rate
+     * @param thresholds          the thresholds
+     * @return the check
+     */
+    public static ClientCheck of(List<RequestRecord> records, MeasurementWindow window, double targetRatePerSecond,
+                                 ClientCheckThresholds thresholds) {
+        LatencyRecorder lag = new LatencyRecorder();
+        long scheduled = 0;
+        long sent = 0;
+        for (RequestRecord r : records) {
+            if (window.contains(r)) {
+                scheduled++;
+                if (r.dispatchNanos() >= 0) {
+                    lag.record(r.scheduleLagNanos());
+                }
+            }
+            long sendTime = r.sentNanos() >= 0 ? r.sentNanos()
+                    : r.outcome() == Outcome.CANCELLED ? -1 : r.dispatchNanos();
+            if (sendTime >= window.startNanos() && sendTime <= window.endNanos()) {
+                sent++;
+            }
+        }
+        double seconds = window.lengthNanos() / 1e9;
+        double scheduledRate = seconds > 0 ? scheduled / seconds : Double.NaN;
+        double achievedRate = seconds > 0 ? sent / seconds : Double.NaN;
+        List<String> reasons = new ArrayList<>();
+        double lagP99 = lag.valueAtNanos(99);
+        if (lagP99 > thresholds.maxLagP99Nanos()) {
+            reasons.add(String.format(Locale.ROOT,
+                    "client fell behind its schedule: schedule lag p99 %.3f ms > %.3f ms allowed; "
+                            + "lower the rate, free CPU cores, or raise the threshold",
+                    lagP99 / 1e6, thresholds.maxLagP99Nanos() / 1e6));
+        }
+        if (seconds > 0 && scheduled >= 2 && achievedRate < thresholds.minRateFraction() * scheduledRate) {
+            reasons.add(String.format(Locale.ROOT,
+                    "achieved send rate %.2f/s < %.0f %% of the scheduled %.2f/s (target %.2f/s); "
+                            + "the client or an in-flight cap held requests back",
+                    achievedRate, thresholds.minRateFraction() * 100, scheduledRate, targetRatePerSecond));
+        }
+        return new ClientCheck(lag.stats(), targetRatePerSecond, scheduledRate, achievedRate, thresholds,
+                reasons.isEmpty(), reasons);
+    }
+}

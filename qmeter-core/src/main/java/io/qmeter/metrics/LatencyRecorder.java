@@ -1,0 +1,59 @@
+package io.qmeter.metrics;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * Collects one latency in nanoseconds into an auto-resizing HdrHistogram (3 significant digits),
+ * with an exact sum, min and max beside it. Not thread-safe: the summary is computed after a run.
+ */
+final class LatencyRecorder {
+
+    private final Histogram histogram = new Histogram(3);
+    private double sumNanos;
+    private long count;
+    private double minNanos = Double.POSITIVE_INFINITY;
+    private double maxNanos = Double.NEGATIVE_INFINITY;
+
+    /** Records one value (negative values, from clock anomalies, count as 0). */
+    void record(double nanos) {
+        record(nanos, 1);
+    }
+
+    /** Records a value {@code times} times. */
+    void record(double nanos, long times) {
+        if (times <= 0 || Double.isNaN(nanos)) {
+            return;
+        }
+        double v = Math.max(0, nanos);
+        histogram.recordValueWithCount(Math.round(v), times);
+        sumNanos += v * times;
+        count += times;
+        minNanos = Math.min(minNanos, v);
+        maxNanos = Math.max(maxNanos, v);
+    }
+
+    long count() {
+        return count;
+    }
+
+    /** The value at a percentile in nanoseconds, NaN when empty; p100 is the exact max. */
+    double valueAtNanos(double percentile) {
+        if (count == 0) {
+            return Double.NaN;
+        }
+        if (percentile >= 100) {
+            return maxNanos;
+        }
+        // never report more than the exact max (the histogram answers a bucket's upper edge)
+        return Math.min(maxNanos, Math.max(minNanos, histogram.getValueAtPercentile(percentile)));
+    }
+
+    LatencyStats stats() {
+        if (count == 0) {
+            return LatencyStats.empty();
+        }
+        return new LatencyStats(count, sumNanos / count / 1e6, minNanos / 1e6, valueAtNanos(50) / 1e6,
+                valueAtNanos(90) / 1e6, valueAtNanos(95) / 1e6, valueAtNanos(99) / 1e6, valueAtNanos(99.9) / 1e6,
+                maxNanos / 1e6);
+    }
+}

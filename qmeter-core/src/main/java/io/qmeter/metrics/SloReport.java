@@ -1,0 +1,78 @@
+package io.qmeter.metrics;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How a run did against an {@link Slo}: each clause with its observed value, the fraction of
+ * measured requests that met every per-request threshold (attainment; failed requests count as
+ * missing it), and goodput — successful measured requests per second that met every threshold at
+ * once (DistServe), over the same span as the run's throughput.
+ *
+ * <pre>{@code
+ * SloReport r = SloReport.of(slo, records, window);
+ * if (!r.passed()) System.out.println(r.checks());
+ * }</pre>
+ *
+ * @param checks               every clause, in the SLO's order
+ * @param passed               whether every clause passed
+ * @param measuredRequests     requests scheduled in the window
+ * @param requestsMeetingSlo   successful measured requests meeting every threshold
+ * @param attainment           {@code requestsMeetingSlo / measuredRequests} (NaN with none measured)
+ * @param goodputPerSecond     {@code requestsMeetingSlo} ÷ the measured span in seconds
+ */
+public record SloReport(List<SloCheck> checks, boolean passed, long measuredRequests, long requestsMeetingSlo,
+                        double attainment, double goodputPerSecond) {
+
+    /** Copies the checks. */
+    public SloReport {
+        checks = List.copyOf(checks);
+    }
+
+    /**
+     * Evaluates an SLO on a run's records.
+     *
+     * @param slo     the SLO
+     * @param records every record, times relative to the run's start
+     * @param window  which records are measured
+     * @return the report
+     */
+    public static SloReport of(Slo slo, List<RequestRecord> records, MeasurementWindow window) {
+        Map<SloMetric, LatencyRecorder> recorders = new EnumMap<>(SloMetric.class);
+        for (SloMetric m : SloMetric.values()) {
+            recorders.put(m, new LatencyRecorder());
+        }
+        long measured = 0;
+        long meeting = 0;
+        for (RequestRecord r : records) {
+            if (!window.contains(r)) {
+                continue;
+            }
+            measured++;
+            if (!r.isOk()) {
+                continue;
+            }
+            for (SloMetric m : SloMetric.values()) {
+                double v = m.valueNanos(r);
+                if (v >= 0) {
+                    recorders.get(m).record(v);
+                }
+            }
+            if (slo.isMetBy(r)) {
+                meeting++;
+            }
+        }
+        List<SloCheck> checks = slo.thresholds().stream().map(t -> {
+            double observed = recorders.get(t.metric()).valueAtNanos(t.percentile().value()) / 1e6;
+            double threshold = t.threshold().toNanos() / 1e6;
+            return new SloCheck(t.metric(), t.percentile().value(), threshold, observed,
+                    !Double.isNaN(observed) && observed <= threshold);
+        }).toList();
+        boolean passed = checks.stream().allMatch(SloCheck::passed);
+        double seconds = RunSummary.measuredSpanNanos(records, window) / 1e9;
+        return new SloReport(checks, passed, measured, meeting,
+                measured == 0 ? Double.NaN : (double) meeting / measured,
+                seconds > 0 ? meeting / seconds : Double.NaN);
+    }
+}

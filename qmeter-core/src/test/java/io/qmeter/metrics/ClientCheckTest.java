@@ -1,0 +1,58 @@
+package io.qmeter.metrics;
+
+import static io.qmeter.metrics.Recs.ms;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClientCheckTest {
+
+    /** 101 requests, one per 10 ms over 1 s, each dispatched lagMs late and sent sendDelayMs late. */
+    private static List<RequestRecord> run(double lagMs, double sendDelayMs) {
+        List<RequestRecord> rs = new ArrayList<>();
+        for (int i = 0; i <= 100; i++) {
+            double sched = i * 10;
+            rs.add(Recs.ok(i, sched, sched + sendDelayMs, sched + sendDelayMs + 5, sched + sendDelayMs + 6)
+                    .withDispatchNanos(ms(sched + lagMs)));
+        }
+        return rs;
+    }
+
+    @Test
+    void aPunctualClientIsValid() {
+        ClientCheck c = ClientCheck.of(run(0.05, 0.1), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.defaults());
+        assertThat(c.valid()).isTrue();
+        assertThat(c.reasons()).isEmpty();
+        assertThat(c.scheduleLag().p99Millis()).isCloseTo(0.05, within(0.001));
+        assertThat(c.scheduledRatePerSecond()).isCloseTo(101, within(1e-9));
+        // the last request is sent 0.1 ms after the window closes
+        assertThat(c.achievedRatePerSecond()).isCloseTo(100, within(1e-9));
+    }
+
+    @Test
+    void scheduleLagAboveTheThresholdMakesTheRunInvalid() {
+        ClientCheck c = ClientCheck.of(run(8, 8), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.defaults());
+        assertThat(c.valid()).isFalse();
+        assertThat(c.reasons()).anySatisfy(r -> assertThat(r).contains("schedule lag p99 8.000 ms > 5.000 ms"));
+        ClientCheck lenient = ClientCheck.of(run(8, 8), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.of(Duration.ofMillis(10), 0.5));
+        assertThat(lenient.valid()).isTrue();
+    }
+
+    @Test
+    void queueDelayIsNotLagButAMissedRateIsInvalid() {
+        // dispatched on time, but sent 300 ms late (an in-flight cap): lag fine, achieved rate 70 % of scheduled
+        ClientCheck c = ClientCheck.of(run(0.01, 300), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.defaults());
+        assertThat(c.scheduleLag().maxMillis()).isCloseTo(0.01, within(1e-6));
+        assertThat(c.achievedRatePerSecond()).isCloseTo(71, within(1e-9));
+        assertThat(c.valid()).isFalse();
+        assertThat(c.reasons()).singleElement().asString().contains("achieved send rate");
+    }
+}
