@@ -1,0 +1,596 @@
+package io.qmeter.search;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the highest request rate that meets an SLO: bracket, then bisect.
+ *
+ * <ol>
+ *   <li><b>Start.</b> From {@link Builder#initialRate(double) a guess}, or (the default) from a burst
+ *       probe that measures the maximum throughput T and starts at {@code startFraction × T}.</li>
+ *   <li><b>Bracket.</b> Multiply the rate by the growth factor (default 2) while probes pass, divide
+ *       while they fail, until one rate passes and a higher one fails; stop at
+ *       {@code minRate}/{@code maxRate}. After a burst, growing stops at 1.05 × its throughput
+ *       before doubling further.</li>
+ *   <li><b>Bisect</b> geometrically ({@code sqrt(pass × fail)}) until
+ *       {@code fail / pass <= 1 + tolerance} (default 5 %). Interpolating on the SLO margin
+ *       (regula falsi, Illinois) was tried and lost to plain bisection on hockey-stick latency
+ *       curves, where the passing side's margin carries no information.</li>
+ * </ol>
+ * A probe the predicate cannot call (the percentile's confidence interval straddles the threshold)
+ * is repeated, longer ({@code lengthenFactor} × the requests, samples pooled), up to
+ * {@code maxRepeats} times and only while the probe budget can still afford to finish; after that
+ * the search takes the side of the point estimate and says so in the probe's record.
+ *
+ * <p>Budgets: probes (default 8, bursts and repeats count), planned load time (sum of
+ * {@code requests / rate}), and wall time. A probe that would exceed a time budget is not started.
+ *
+ * <pre>{@code
+ * SearchResult r = SaturationSearch.builder()
+ *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+ *         .initialRate(2.0)
+ *         .maxProbes(8)
+ *         .seed(42)
+ *         .build()
+ *         .run(probe);
+ * }</pre>
+ */
+public final class SaturationSearch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SaturationSearch.class);
+    /** Bracketing upwards stops growing at this multiple of a burst's throughput. */
+    private static final double BURST_CAP = 1.05;
+
+    private final Builder cfg;
+
+    private SaturationSearch(Builder cfg) {
+        this.cfg = cfg;
+    }
+
+    /**
+     * A new builder: burst start at 0.75 × max throughput, growth 2, tolerance 0.05, 8 probes,
+     * one repeat per rate, rates from 0.01 to 100000 req/s, no time budget, seed 0.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The SLO predicate this search judges probes with.
+     *
+     * @return the predicate
+     */
+    public SloPredicate slo() {
+        return cfg.slo;
+    }
+
+    /**
+     * Runs the search, blocking until it stops.
+     *
+     * @param probe the probe to run at each rate
+     * @return the result, with every probe and the stop reason; never throws for a failing probe
+     */
+    public SearchResult run(Probe probe) {
+        Objects.requireNonNull(probe, "probe");
+        return new Run(probe).execute();
+    }
+
+    /** One execution; holds the mutable state of the search. */
+    private final class Run {
+        private final Probe probe;
+        private final List<ProbeOutcome> probes = new ArrayList<>();
+        private final long startNanos;
+        private final int baseCount;
+        private double lo = Double.NaN;
+        private double hi = Double.NaN;
+        private double maxThroughput = Double.NaN;
+        private double loadSecondsUsed;
+
+        Run(Probe probe) {
+            this.probe = probe;
+            this.startNanos = cfg.ticker.getAsLong();
+            this.baseCount = cfg.requestCount > 0 ? cfg.requestCount : Math.max(1, cfg.slo.recommendedRequestCount());
+        }
+
+        SearchResult execute() {
+            double rate = cfg.initialRate;
+            if (Double.isNaN(rate)) {
+                ProbeRequest req = new ProbeRequest(Double.POSITIVE_INFINITY, baseCount, seedFor(0), 0);
+                String budget = budgetProblem(req);
+                if (budget != null) {
+                    return stop(StopReason.TIME_BUDGET_EXHAUSTED, budget);
+                }
+                Attempt a = attempt(ProbePurpose.MAX_THROUGHPUT, req);
+                if (a.error != null) {
+                    record(a, null, null, false);
+                    return stop(StopReason.PROBE_ERROR, "the max-throughput burst probe failed: " + a.error);
+                }
+                record(a, null, null, false);
+                maxThroughput = a.result.achievedThroughputPerSecond();
+                if (!(maxThroughput > 0) || Double.isInfinite(maxThroughput)) {
+                    return stop(StopReason.PROBE_ERROR, "the max-throughput burst probe reported throughput "
+                            + maxThroughput + "; the probe must set withAchievedThroughput(...) for a burst, "
+                            + "or give the search an initialRate(...)");
+                }
+                rate = clamp(maxThroughput * cfg.startFraction);
+            }
+            rate = clamp(rate);
+            while (true) {
+                if (bracketed() && hi / lo <= 1 + cfg.tolerance) {
+                    return stop(StopReason.CONVERGED, String.format(Locale.ROOT,
+                            "%.4g req/s passes and %.4g req/s fails: within %.1f %%", lo, hi, cfg.tolerance * 100));
+                }
+                ProbePurpose purpose = ProbePurpose.BRACKET;
+                if (bracketed()) {
+                    rate = Math.sqrt(lo * hi);
+                    purpose = ProbePurpose.BISECT;
+                } else if (!Double.isNaN(lo)) {
+                    if (lo >= cfg.maxRate) {
+                        return stop(StopReason.MAX_RATE_PASSES, fmt("the maximum rate %.4g req/s still passes; "
+                                + "raise maxRate to search higher", cfg.maxRate));
+                    }
+                    rate = lo * cfg.growthFactor;
+                    double cap = maxThroughput * BURST_CAP;
+                    if (cap > lo * (1 + cfg.tolerance) && cap < rate) {
+                        rate = cap; // a sustained rate above the burst throughput is unlikely to pass
+                    }
+                    rate = Math.min(rate, cfg.maxRate);
+                } else if (!Double.isNaN(hi)) {
+                    if (hi <= cfg.minRate) {
+                        return stop(StopReason.NO_PASSING_RATE, fmt("even the minimum rate %.4g req/s fails the SLO",
+                                cfg.minRate) + lastReason());
+                    }
+                    rate = Math.max(hi / cfg.growthFactor, cfg.minRate);
+                }
+                Decision d = evaluate(rate, purpose);
+                if (d == null) {
+                    return stopFromLast();
+                }
+                if (d == Decision.PASS) {
+                    lo = Double.isNaN(lo) ? rate : Math.max(lo, rate);
+                    if (!Double.isNaN(hi) && lo >= hi) {
+                        hi = Double.NaN; // a pass above an earlier failure: noise; keep searching upwards
+                    }
+                } else {
+                    hi = Double.isNaN(hi) ? rate : Math.min(hi, rate);
+                    if (!Double.isNaN(lo) && hi <= lo) {
+                        lo = Double.NaN;
+                    }
+                }
+            }
+        }
+
+        private StopReason pendingStop;
+        private String pendingDetail;
+
+        /** Runs one rate, with repeats while undecided; null when the search must stop. */
+        private Decision evaluate(double rate, ProbePurpose purpose) {
+            ProbeResult pooled = null;
+            int count = baseCount;
+            for (int attemptNo = 0; ; attemptNo++) {
+                if (probes.size() >= cfg.maxProbes) {
+                    return halt(StopReason.PROBE_BUDGET_EXHAUSTED, "the probe budget of " + cfg.maxProbes
+                            + " probes is spent" + bracketText());
+                }
+                ProbeRequest req = new ProbeRequest(rate, count, seedFor(probes.size()), attemptNo);
+                String budget = budgetProblem(req);
+                if (budget != null) {
+                    return halt(StopReason.TIME_BUDGET_EXHAUSTED, budget + bracketText());
+                }
+                Attempt a = attempt(attemptNo == 0 ? purpose : ProbePurpose.REPEAT, req);
+                if (a.error != null) {
+                    record(a, null, null, false);
+                    pendingStop = StopReason.PROBE_ERROR;
+                    pendingDetail = fmt("the probe at %.4g req/s failed: ", rate) + a.error;
+                    return null;
+                }
+                pooled = pooled == null ? a.result : pooled.pooledWith(a.result);
+                Judgement j = cfg.slo.judge(pooled);
+                if (j.isDecided()) {
+                    record(a, j, j.decision(), false);
+                    return j.decision();
+                }
+                boolean canRepeat = attemptNo < cfg.maxRepeats && affordsRepeat(rate);
+                if (!canRepeat) {
+                    record(a, j, j.leaning(), true);
+                    LOG.debug("undecided at {} req/s, taking the point estimate's side: {}", rate, j.leaning());
+                    return j.leaning();
+                }
+                record(a, j, null, false);
+                count = (int) Math.min(Integer.MAX_VALUE, Math.ceil(count * cfg.lengthenFactor));
+            }
+        }
+
+        private Decision halt(StopReason reason, String detail) {
+            pendingStop = reason;
+            pendingDetail = detail;
+            return null;
+        }
+
+        private boolean affordsRepeat(double rate) {
+            int left = cfg.maxProbes - probes.size() - 2; // after this attempt (not yet recorded) and the repeat
+            if (left < 0) {
+                return false;
+            }
+            int needPass = stepsToConverge(rate, hi);
+            int needFail = stepsToConverge(lo, rate);
+            return left >= Math.max(needPass, needFail);
+        }
+
+        private int stepsToConverge(double a, double b) {
+            if (Double.isNaN(a) || Double.isNaN(b)) {
+                return 1; // at least one more bracketing probe
+            }
+            double ratio = Math.log(b / a) / Math.log1p(cfg.tolerance);
+            return ratio <= 1 ? 0 : (int) Math.ceil(Math.log(ratio) / Math.log(2) - 1e-9);
+        }
+
+        private String budgetProblem(ProbeRequest req) {
+            double planned = req.isBurst() ? 0 : req.requestCount() / req.ratePerSecond();
+            if (cfg.maxLoadTime != null && loadSecondsUsed + planned > cfg.maxLoadTime.toNanos() / 1e9) {
+                return fmt("the next probe (%.1f s of arrivals) would exceed the load-time budget of ", planned)
+                        + cfg.maxLoadTime + fmt(" (%.1f s used)", loadSecondsUsed);
+            }
+            if (cfg.maxWallTime != null) {
+                long elapsed = cfg.ticker.getAsLong() - startNanos;
+                if (elapsed + (long) (planned * 1e9) > cfg.maxWallTime.toNanos()) {
+                    return "the next probe would exceed the wall-time budget of " + cfg.maxWallTime
+                            + fmt(" (%.1f s used, %.1f s planned)", elapsed / 1e9, planned);
+                }
+            }
+            return null;
+        }
+
+        private Attempt attempt(ProbePurpose purpose, ProbeRequest req) {
+            long t0 = cfg.ticker.getAsLong();
+            if (!req.isBurst()) {
+                loadSecondsUsed += req.requestCount() / req.ratePerSecond();
+            }
+            try {
+                ProbeResult r = probe.run(req);
+                if (r == null) {
+                    return new Attempt(purpose, req, null, "the probe returned null instead of a ProbeResult",
+                            cfg.ticker.getAsLong() - t0);
+                }
+                return new Attempt(purpose, req, r, null, cfg.ticker.getAsLong() - t0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Attempt(purpose, req, null, "interrupted", cfg.ticker.getAsLong() - t0);
+            } catch (Exception e) {
+                LOG.warn("probe at {} req/s failed", req.ratePerSecond(), e);
+                return new Attempt(purpose, req, null, e.toString(), cfg.ticker.getAsLong() - t0);
+            }
+        }
+
+        private void record(Attempt a, Judgement j, Decision acted, boolean byLeaning) {
+            ProbeOutcome o = new ProbeOutcome(probes.size(), a.purpose, a.request, a.result, j, acted, byLeaning,
+                    a.error, Duration.ofNanos(Math.max(0, a.elapsedNanos)));
+            probes.add(o);
+            LOG.debug("probe {} {} at {} req/s x {}: {}", o.index(), a.purpose, a.request.ratePerSecond(),
+                    a.request.requestCount(), j == null ? a.error : j.decision() + " " + j.reason());
+        }
+
+        private String lastReason() {
+            for (int i = probes.size() - 1; i >= 0; i--) {
+                Judgement j = probes.get(i).judgement();
+                if (j != null) {
+                    return " (last probe: " + j.reason() + ")";
+                }
+            }
+            return "";
+        }
+
+        private String bracketText() {
+            return fmt("; bracket so far: passes at %.4g, fails at %.4g req/s", lo, hi);
+        }
+
+        private boolean bracketed() {
+            return !Double.isNaN(lo) && !Double.isNaN(hi);
+        }
+
+        private SearchResult stopFromLast() {
+            return stop(pendingStop, pendingDetail);
+        }
+
+        private SearchResult stop(StopReason reason, String detail) {
+            LOG.info("saturation search stopped after {} probes: {} ({})", probes.size(), reason, detail);
+            return new SearchResult(lo, lo, hi, maxThroughput, probes, reason, detail, cfg.tolerance);
+        }
+
+        private long seedFor(int index) {
+            long z = cfg.seed + 0x9E3779B97F4A7C15L * (index + 1);
+            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+            return z ^ (z >>> 31);
+        }
+    }
+
+    private record Attempt(ProbePurpose purpose, ProbeRequest request, ProbeResult result, String error,
+                           long elapsedNanos) {
+    }
+
+    private double clamp(double rate) {
+        return Math.max(cfg.minRate, Math.min(cfg.maxRate, rate));
+    }
+
+    private static String fmt(String format, Object... args) {
+        return String.format(Locale.ROOT, format, args);
+    }
+
+    /**
+     * Builds a {@link SaturationSearch}. Every setter returns a new builder; the SLO is required.
+     *
+     * <pre>{@code
+     * SaturationSearch s = SaturationSearch.builder().slo(slo).initialRate(4).tolerance(0.05).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private SloPredicate slo;
+        private double initialRate = Double.NaN;
+        private double startFraction = 0.75;
+        private double growthFactor = 2;
+        private double tolerance = 0.05;
+        private int maxProbes = 8;
+        private int maxRepeats = 1;
+        private double lengthenFactor = 2;
+        private double minRate = 0.01;
+        private double maxRate = 100_000;
+        private int requestCount;
+        private Duration maxLoadTime;
+        private Duration maxWallTime;
+        private LongSupplier ticker = System::nanoTime;
+        private long seed;
+
+        private Builder() {
+        }
+
+        private Builder copy() {
+            Builder b = new Builder();
+            b.slo = slo;
+            b.initialRate = initialRate;
+            b.startFraction = startFraction;
+            b.growthFactor = growthFactor;
+            b.tolerance = tolerance;
+            b.maxProbes = maxProbes;
+            b.maxRepeats = maxRepeats;
+            b.lengthenFactor = lengthenFactor;
+            b.minRate = minRate;
+            b.maxRate = maxRate;
+            b.requestCount = requestCount;
+            b.maxLoadTime = maxLoadTime;
+            b.maxWallTime = maxWallTime;
+            b.ticker = ticker;
+            b.seed = seed;
+            return b;
+        }
+
+        /**
+         * The SLO to meet: an {@link Slo} or your own predicate. Required.
+         *
+         * @param predicate the predicate
+         * @return a new builder
+         */
+        public Builder slo(SloPredicate predicate) {
+            Builder b = copy();
+            b.slo = Objects.requireNonNull(predicate, "slo");
+            return b;
+        }
+
+        /**
+         * Starts from this rate instead of a max-throughput burst.
+         *
+         * @param ratePerSecond the first rate to probe, &gt; 0
+         * @return a new builder
+         */
+        public Builder initialRate(double ratePerSecond) {
+            requirePositive("initialRate", ratePerSecond);
+            Builder b = copy();
+            b.initialRate = ratePerSecond;
+            return b;
+        }
+
+        /**
+         * Starts with a max-throughput burst (the default) and then probes at {@code fraction × T}.
+         *
+         * @param fraction of the burst's throughput to start at, in (0, 2]
+         * @return a new builder
+         */
+        public Builder startFromMaxThroughput(double fraction) {
+            if (!(fraction > 0 && fraction <= 2)) {
+                throw new IllegalArgumentException("startFromMaxThroughput fraction must be in (0, 2], was " + fraction);
+            }
+            Builder b = copy();
+            b.initialRate = Double.NaN;
+            b.startFraction = fraction;
+            return b;
+        }
+
+        /**
+         * Factor by which bracketing grows or shrinks the rate; default 2.
+         *
+         * @param factor &gt; 1
+         * @return a new builder
+         */
+        public Builder growthFactor(double factor) {
+            if (!(factor > 1) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("growthFactor must be > 1, was " + factor);
+            }
+            Builder b = copy();
+            b.growthFactor = factor;
+            return b;
+        }
+
+        /**
+         * Relative tolerance: stop when {@code failing / passing <= 1 + tolerance}; default 0.05.
+         *
+         * @param relative in (0, 1)
+         * @return a new builder
+         */
+        public Builder tolerance(double relative) {
+            if (!(relative > 0 && relative < 1)) {
+                throw new IllegalArgumentException("tolerance must be in (0, 1), e.g. 0.05 for 5 %, was " + relative);
+            }
+            Builder b = copy();
+            b.tolerance = relative;
+            return b;
+        }
+
+        /**
+         * Most probes in all (bursts and repeats included); default 8.
+         *
+         * @param probes at least 1
+         * @return a new builder
+         */
+        public Builder maxProbes(int probes) {
+            if (probes < 1) {
+                throw new IllegalArgumentException("maxProbes must be >= 1, was " + probes);
+            }
+            Builder b = copy();
+            b.maxProbes = probes;
+            return b;
+        }
+
+        /**
+         * Most repeats of an undecided probe at one rate, and how much longer each repeat is.
+         *
+         * @param repeats        at least 0; default 1
+         * @param lengthenFactor requests of a repeat ÷ requests of the previous attempt, &gt;= 1; default 2
+         * @return a new builder
+         */
+        public Builder repeatUndecided(int repeats, double lengthenFactor) {
+            if (repeats < 0) {
+                throw new IllegalArgumentException("repeats must be >= 0, was " + repeats);
+            }
+            if (!(lengthenFactor >= 1) || Double.isInfinite(lengthenFactor)) {
+                throw new IllegalArgumentException("lengthenFactor must be >= 1, was " + lengthenFactor);
+            }
+            Builder b = copy();
+            b.maxRepeats = repeats;
+            b.lengthenFactor = lengthenFactor;
+            return b;
+        }
+
+        /**
+         * The range of rates the search may probe; default 0.01 to 100000 req/s.
+         *
+         * @param min lowest rate, &gt; 0
+         * @param max highest rate, &gt; min
+         * @return a new builder
+         */
+        public Builder rateRange(double min, double max) {
+            requirePositive("min rate", min);
+            if (!(max > min) || Double.isInfinite(max)) {
+                throw new IllegalArgumentException("max rate must be > min rate (" + min + ") and finite, was " + max);
+            }
+            Builder b = copy();
+            b.minRate = min;
+            b.maxRate = max;
+            return b;
+        }
+
+        /**
+         * Requests in the first probe at each rate; default: the predicate's
+         * {@link SloPredicate#recommendedRequestCount()}.
+         *
+         * @param requests at least 1
+         * @return a new builder
+         */
+        public Builder requestsPerProbe(int requests) {
+            if (requests < 1) {
+                throw new IllegalArgumentException("requestsPerProbe must be >= 1, was " + requests);
+            }
+            Builder b = copy();
+            b.requestCount = requests;
+            return b;
+        }
+
+        /**
+         * Budget of planned load time: the sum over probes of {@code requests / rate}.
+         *
+         * @param budget positive duration
+         * @return a new builder
+         */
+        public Builder maxLoadTime(Duration budget) {
+            Builder b = copy();
+            b.maxLoadTime = positive("maxLoadTime", budget);
+            return b;
+        }
+
+        /**
+         * Budget of wall time from the start of {@link #build()}'s {@code run}.
+         *
+         * @param budget positive duration
+         * @return a new builder
+         */
+        public Builder maxWallTime(Duration budget) {
+            Builder b = copy();
+            b.maxWallTime = positive("maxWallTime", budget);
+            return b;
+        }
+
+        /**
+         * The clock for the wall-time budget (virtual time in tests); default {@link System#nanoTime()}.
+         *
+         * @param nanoTicker monotonic nanoseconds
+         * @return a new builder
+         */
+        public Builder ticker(LongSupplier nanoTicker) {
+            Builder b = copy();
+            b.ticker = Objects.requireNonNull(nanoTicker, "ticker");
+            return b;
+        }
+
+        /**
+         * Seed from which each probe's seed is derived; recorded in every probe request.
+         *
+         * @param value the seed
+         * @return a new builder
+         */
+        public Builder seed(long value) {
+            Builder b = copy();
+            b.seed = value;
+            return b;
+        }
+
+        /**
+         * Builds the search.
+         *
+         * @return the search
+         * @throws IllegalStateException when no SLO was set
+         */
+        public SaturationSearch build() {
+            if (slo == null) {
+                throw new IllegalStateException("a saturation search needs an SLO: call slo(Slo.p90(...)) or pass "
+                        + "your own SloPredicate");
+            }
+            if (!Double.isNaN(initialRate) && (initialRate < minRate || initialRate > maxRate)) {
+                throw new IllegalStateException("initialRate " + initialRate + " lies outside rateRange [" + minRate
+                        + ", " + maxRate + "]");
+            }
+            return new SaturationSearch(copy());
+        }
+
+        private static void requirePositive(String name, double v) {
+            if (!(v > 0) || Double.isInfinite(v)) {
+                throw new IllegalArgumentException(name + " must be > 0 and finite, was " + v);
+            }
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " must be > 0, was " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,328 @@
+package io.qmeter.search;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.commons.math3.distribution.BinomialDistribution;
+
+/**
+ * A percentile SLO: every target must hold (and, by default, the run must be valid).
+ *
+ * <p>Each percentile is judged with a distribution-free confidence interval from order statistics:
+ * with {@code n} samples, the number of samples at or below the true {@code q}-quantile is
+ * Binomial(n, q), which gives ranks {@code l} and {@code u} such that
+ * {@code [x(l), x(u)]} covers the true quantile with the requested confidence. The target
+ * <em>passes</em> when {@code x(u) <= threshold}, <em>fails</em> when {@code x(l) > threshold},
+ * and is <em>undecided</em> otherwise: the search then probes again, longer, instead of guessing.
+ * Failed requests are samples at +infinity, so they count against the SLO.
+ *
+ * <p>Probe length: the recommended request count puts at least {@code samplesAboveQuantile}
+ * (default 20) samples above the most demanding percentile, {@code n >= k / (1 - q)}: 200 requests
+ * for P90, 2000 for P99, bounded by {@code minRequests} and {@code maxRequests}.
+ *
+ * <pre>{@code
+ * Slo slo = Slo.builder()
+ *         .p90Ttft(Duration.ofSeconds(1))
+ *         .p90Tpot(Duration.ofMillis(200))
+ *         .confidence(0.95)
+ *         .build();
+ * }</pre>
+ *
+ * @param targets              the percentile targets, at least one
+ * @param requireValid         whether an invalid run fails the SLO
+ * @param confidence           two-sided confidence of each percentile's interval, in (0.5, 1)
+ * @param samplesAboveQuantile samples wanted above the percentile in one probe, at least 1
+ * @param minRequests          fewest requests per probe
+ * @param maxRequests          most requests per probe
+ */
+public record Slo(List<SloTarget> targets, boolean requireValid, double confidence, int samplesAboveQuantile,
+                  int minRequests, int maxRequests) implements SloPredicate {
+
+    /** Validates the SLO. */
+    public Slo {
+        targets = List.copyOf(Objects.requireNonNull(targets, "targets"));
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("an SLO needs at least one target, was none; add e.g. p90Ttft(...)");
+        }
+        if (!(confidence > 0.5 && confidence < 1)) {
+            throw new IllegalArgumentException("confidence must be in (0.5, 1), was " + confidence);
+        }
+        if (samplesAboveQuantile < 1) {
+            throw new IllegalArgumentException("samplesAboveQuantile must be >= 1, was " + samplesAboveQuantile);
+        }
+        if (minRequests < 1) {
+            throw new IllegalArgumentException("minRequests must be >= 1, was " + minRequests);
+        }
+        if (maxRequests < minRequests) {
+            throw new IllegalArgumentException("maxRequests must be >= minRequests (" + minRequests + "), was "
+                    + maxRequests);
+        }
+    }
+
+    /**
+     * A new builder with no targets, {@code requireValid} true, confidence 0.95, 20 samples above
+     * the percentile, 50 to 5000 requests per probe.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The common serving SLO: P90 TTFT and P90 TPOT under thresholds, run valid.
+     *
+     * @param ttft largest P90 time to first token
+     * @param tpot largest P90 time per output token
+     * @return the SLO
+     */
+    public static Slo p90(Duration ttft, Duration tpot) {
+        return builder().p90Ttft(ttft).p90Tpot(tpot).build();
+    }
+
+    /**
+     * The search SLO for a run SLO ({@link io.qmeter.metrics.Slo}, as a load run reports against),
+     * with the default confidence and probe lengths: each threshold becomes a percentile target on
+     * the metric of the same (lower-case) name.
+     *
+     * <pre>{@code
+     * io.qmeter.metrics.Slo runSlo = io.qmeter.metrics.Slo.builder().ttft(p90, Duration.ofSeconds(1)).build();
+     * Slo searchSlo = Slo.of(runSlo);
+     * }</pre>
+     *
+     * @param runSlo the run SLO
+     * @return the search SLO
+     * @throws IllegalArgumentException for a P100 threshold, which no sample can establish
+     */
+    public static Slo of(io.qmeter.metrics.Slo runSlo) {
+        Builder b = builder();
+        for (io.qmeter.metrics.SloThreshold t : runSlo.thresholds()) {
+            double pct = t.percentile().value();
+            if (pct >= 100) {
+                throw new IllegalArgumentException("a saturation search cannot judge P100 of "
+                        + t.metric().name().toLowerCase(Locale.ROOT) + " from a sample; use P99.9 or lower");
+            }
+            b = b.percentile(t.metric().name().toLowerCase(Locale.ROOT),
+                    java.math.BigDecimal.valueOf(pct).movePointLeft(2).doubleValue(), t.threshold());
+        }
+        return b.build();
+    }
+
+    @Override
+    public int recommendedRequestCount() {
+        int n = minRequests;
+        for (SloTarget t : targets) {
+            n = Math.max(n, t.requestsFor(samplesAboveQuantile));
+        }
+        return Math.min(n, maxRequests);
+    }
+
+    @Override
+    public Judgement judge(ProbeResult result) {
+        if (requireValid && !result.valid()) {
+            return new Judgement(Decision.FAIL, Decision.FAIL, Double.NaN, "run invalid: " + result.invalidReason());
+        }
+        if (result.verdict() != null && result.samplesNanos().isEmpty()) {
+            return new Judgement(result.verdict(), result.verdict(), Double.NaN, "the probe's own verdict");
+        }
+        boolean anyFail = false;
+        boolean anyUndecided = false;
+        boolean leanFail = false;
+        double worstMargin = Double.NEGATIVE_INFINITY;
+        List<String> parts = new ArrayList<>();
+        for (SloTarget t : targets) {
+            double[] x = Arrays.stream(result.samples(t.metric())).filter(v -> !Double.isNaN(v)).sorted().toArray();
+            if (x.length == 0) {
+                anyFail = true;
+                leanFail = true;
+                worstMargin = Double.POSITIVE_INFINITY;
+                parts.add(t.label() + ": FAIL, no samples of '" + t.metric() + "' (the probe must report every request,"
+                        + " failed ones as +Infinity)");
+                continue;
+            }
+            QuantileInterval ci = QuantileInterval.of(x, t.quantile(), confidence);
+            double thr = t.thresholdNanos();
+            Decision d = ci.upper() <= thr ? Decision.PASS : ci.lower() > thr ? Decision.FAIL : Decision.UNDECIDED;
+            double margin = Math.log(ci.estimate() / thr);
+            worstMargin = Math.max(worstMargin, margin);
+            anyFail |= d == Decision.FAIL;
+            anyUndecided |= d == Decision.UNDECIDED;
+            leanFail |= ci.estimate() > thr;
+            parts.add(String.format(Locale.ROOT, "%s: %s, estimate %s ms, %.0f%% CI [%s, %s] ms from %d samples",
+                    t.label(), d, ms(ci.estimate()), confidence * 100, ms(ci.lower()), ms(ci.upper()), x.length));
+        }
+        Decision decision = anyFail ? Decision.FAIL : anyUndecided ? Decision.UNDECIDED : Decision.PASS;
+        Decision leaning = decision == Decision.UNDECIDED ? (leanFail ? Decision.FAIL : Decision.PASS) : decision;
+        return new Judgement(decision, leaning, worstMargin, String.join("; ", parts));
+    }
+
+    private static String ms(double nanos) {
+        return Double.isInfinite(nanos) ? (nanos > 0 ? "+inf" : "-inf") : String.format(Locale.ROOT, "%.1f", nanos / 1e6);
+    }
+
+    /**
+     * A distribution-free confidence interval for a quantile, from order statistics.
+     *
+     * @param estimate the sample quantile (nearest rank)
+     * @param lower    lower bound, {@code -Infinity} when too few samples lie below
+     * @param upper    upper bound, {@code +Infinity} when too few samples lie above
+     */
+    record QuantileInterval(double estimate, double lower, double upper) {
+
+        static QuantileInterval of(double[] sorted, double q, double confidence) {
+            int n = sorted.length;
+            double alphaHalf = (1 - confidence) / 2;
+            BinomialDistribution k = new BinomialDistribution(null, n, q);
+            // upper rank u (1-based): smallest u with P(K <= u - 1) >= 1 - alpha/2
+            int u = k.inverseCumulativeProbability(1 - alphaHalf) + 1;
+            // lower rank l: largest l with P(K <= l - 1) <= alpha/2
+            int j = k.inverseCumulativeProbability(alphaHalf);
+            if (k.cumulativeProbability(j) > alphaHalf) {
+                j--;
+            }
+            int l = j + 1;
+            double upper = u > n ? Double.POSITIVE_INFINITY : sorted[u - 1];
+            double lower = l < 1 ? Double.NEGATIVE_INFINITY : sorted[l - 1];
+            int rank = Math.max(1, (int) Math.ceil(q * n - 1e-9));
+            return new QuantileInterval(sorted[rank - 1], lower, upper);
+        }
+    }
+
+    /**
+     * Builds an {@link Slo}; each setter returns a new builder, so a builder can be shared.
+     *
+     * <pre>{@code
+     * Slo.Builder base = Slo.builder().p90Ttft(Duration.ofSeconds(1));
+     * Slo strict = base.percentile(SloTarget.TPOT, 0.99, Duration.ofMillis(100)).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final List<SloTarget> targets;
+        private final boolean requireValid;
+        private final double confidence;
+        private final int samplesAbove;
+        private final int minRequests;
+        private final int maxRequests;
+
+        private Builder() {
+            this(List.of(), true, 0.95, 20, 50, 5000);
+        }
+
+        private Builder(List<SloTarget> targets, boolean requireValid, double confidence, int samplesAbove,
+                        int minRequests, int maxRequests) {
+            this.targets = targets;
+            this.requireValid = requireValid;
+            this.confidence = confidence;
+            this.samplesAbove = samplesAbove;
+            this.minRequests = minRequests;
+            this.maxRequests = maxRequests;
+        }
+
+        /**
+         * Adds a target.
+         *
+         * @param target the target
+         * @return a new builder
+         */
+        public Builder target(SloTarget target) {
+            List<SloTarget> t = new ArrayList<>(targets);
+            t.add(Objects.requireNonNull(target, "target"));
+            return new Builder(List.copyOf(t), requireValid, confidence, samplesAbove, minRequests, maxRequests);
+        }
+
+        /**
+         * Adds a percentile target.
+         *
+         * @param metric    metric name, e.g. {@link SloTarget#E2E}
+         * @param quantile  the percentile as a fraction, e.g. 0.99
+         * @param threshold the largest acceptable value
+         * @return a new builder
+         */
+        public Builder percentile(String metric, double quantile, Duration threshold) {
+            return target(new SloTarget(metric, quantile, threshold));
+        }
+
+        /**
+         * Adds P90 TTFT &lt;= threshold.
+         *
+         * @param threshold the largest acceptable P90 TTFT
+         * @return a new builder
+         */
+        public Builder p90Ttft(Duration threshold) {
+            return percentile(SloTarget.TTFT, 0.90, threshold);
+        }
+
+        /**
+         * Adds P90 TPOT &lt;= threshold.
+         *
+         * @param threshold the largest acceptable P90 TPOT
+         * @return a new builder
+         */
+        public Builder p90Tpot(Duration threshold) {
+            return percentile(SloTarget.TPOT, 0.90, threshold);
+        }
+
+        /**
+         * Whether an invalid run (client lag, missed rate) fails the SLO; default true.
+         *
+         * @param require true to fail invalid runs
+         * @return a new builder
+         */
+        public Builder requireValid(boolean require) {
+            return new Builder(targets, require, confidence, samplesAbove, minRequests, maxRequests);
+        }
+
+        /**
+         * Two-sided confidence of each percentile's interval; default 0.95.
+         *
+         * @param level in (0.5, 1)
+         * @return a new builder
+         */
+        public Builder confidence(double level) {
+            if (!(level > 0.5 && level < 1)) {
+                throw new IllegalArgumentException("confidence must be in (0.5, 1), was " + level);
+            }
+            return new Builder(targets, requireValid, level, samplesAbove, minRequests, maxRequests);
+        }
+
+        /**
+         * Samples wanted above the percentile in one probe (sets the probe length); default 20.
+         *
+         * @param k at least 1
+         * @return a new builder
+         */
+        public Builder samplesAboveQuantile(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("samplesAboveQuantile must be >= 1, was " + k);
+            }
+            return new Builder(targets, requireValid, confidence, k, minRequests, maxRequests);
+        }
+
+        /**
+         * Bounds on requests per probe; default 50 to 5000.
+         *
+         * @param min fewest requests
+         * @param max most requests
+         * @return a new builder
+         */
+        public Builder requestsPerProbe(int min, int max) {
+            if (min < 1 || max < min) {
+                throw new IllegalArgumentException("requestsPerProbe needs 1 <= min <= max, was " + min + ", " + max);
+            }
+            return new Builder(targets, requireValid, confidence, samplesAbove, min, max);
+        }
+
+        /**
+         * Builds the SLO.
+         *
+         * @return the SLO
+         * @throws IllegalArgumentException when no target was added
+         */
+        public Slo build() {
+            return new Slo(targets, requireValid, confidence, samplesAbove, minRequests, maxRequests);
+        }
+    }
+}
