@@ -1,0 +1,380 @@
+package io.qmeter.testkit;
+
+import io.qmeter.engine.Engine;
+import io.qmeter.engine.EngineException;
+import io.qmeter.engine.EngineHandle;
+import io.qmeter.power.PowerSensor;
+import io.qmeter.testkit.sim.BackendStats;
+import io.qmeter.testkit.sim.RealTimeBackend;
+import io.qmeter.testkit.sim.ServingBackend;
+import io.qmeter.testkit.sim.SimConfig;
+import io.qmeter.testkit.sim.SimRequest;
+import io.qmeter.testkit.sim.TokenSink;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated LLM serving engine behind a real OpenAI-compatible HTTP server (Reactor Netty, on
+ * 127.0.0.1): {@code /v1/completions}, {@code /v1/chat/completions} (streaming SSE or not),
+ * {@code /v1/models}, {@code /health} and {@code /metrics} (Prometheus text, vLLM's or llama.cpp's
+ * metric names). Tokens come from the simulated serving model ({@link RealTimeBackend}: an
+ * iteration-level scheduler and a roofline performance model running in real time) and are
+ * flushed one SSE event per backend emission, so timings seen by a client are the model's.
+ *
+ * <p>Output: one synthetic word per token, deterministic per seed; {@code usage} is exact;
+ * {@code max_tokens}, {@code ignore_eos}, {@code stop} and token-id prompts are honoured. Prompt
+ * length: exact for token ids; for text, characters / 4 rounded up (chat: over all message
+ * contents). A request whose prompt plus {@code max_tokens} exceeds the context length is refused
+ * in the dialect's error format. A client that disconnects cancels its backend request.
+ * Faults come from a {@link FaultPlan}; the crash fault stops the server (and runs the
+ * {@link Builder#onCrash(Runnable)} hook, which {@link SimulatedEngineMain} uses to exit).
+ *
+ * <p>{@code start()} creates a fresh backend and server; closing the handle stops both
+ * (idempotent); {@code start()} again is a restart.
+ *
+ * <pre>{@code
+ * Engine engine = SimulatedEngine.builder().gpu("H100-80GB").model("llama-2-13b")
+ *         .quantization("W4A16-INT").tensorParallel(1).dialect(Dialect.VLLM).port(0).seed(1)
+ *         .faults(FaultPlan.none()).build();
+ * try (EngineHandle h = engine.start()) {
+ *     PowerSensor sensor = h.powerSensor().orElseThrow();
+ *     ... drive h.baseUrl() ...
+ * }
+ * }</pre>
+ */
+public final class SimulatedEngine implements Engine {
+
+    private final SimConfig config;
+    private final String servedModel;
+    private final Dialect dialect;
+    private final int port;
+    private final FaultPlan faults;
+    private final Function<SimConfig, ? extends ServingBackend> backendFactory;
+    private final Runnable onCrash;
+    private final LogBuffer logs = new LogBuffer(LoggerFactory.getLogger(SimulatedEngine.class));
+    private ServerHandle current;
+
+    private SimulatedEngine(Builder b, SimConfig config) {
+        this.config = config;
+        this.servedModel = b.servedModel != null ? b.servedModel : b.modelName != null ? b.modelName
+                : config.model().name();
+        this.dialect = b.dialect;
+        this.port = b.port;
+        this.faults = b.faults;
+        this.backendFactory = b.backendFactory;
+        this.onCrash = b.onCrash;
+    }
+
+    /**
+     * A builder: H100-80GB, Llama-2-7B, FP16, TP 1, seed 0 (the {@link SimConfig} defaults), vLLM
+     * dialect, a free port, no faults.
+     *
+     * <pre>{@code
+     * SimulatedEngine e = SimulatedEngine.builder().model("llama-2-13b").dialect(Dialect.LLAMA_CPP).build();
+     * }</pre>
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The simulation's configuration.
+     *
+     * @return the configuration
+     */
+    public SimConfig config() {
+        return config;
+    }
+
+    @Override
+    public String name() {
+        return "simulated";
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("engine", name());
+        m.put("dialect", dialect.name());
+        m.put("model", servedModel);
+        m.put("gpu", config.gpu().name());
+        m.put("modelSpec", config.model().name());
+        m.put("quantization", config.quantization().name());
+        m.put("tensorParallel", config.tensorParallel());
+        m.put("seed", config.seed());
+        m.put("maxNumSeqs", config.maxNumSeqs());
+        m.put("maxBatchedTokens", config.maxBatchedTokens());
+        m.put("label", config.label());
+        if (!faults.isEmpty()) {
+            m.put("faults", faults.toString());
+        }
+        return m;
+    }
+
+    /**
+     * Starts a fresh backend and the HTTP server; again after a close, a restart.
+     *
+     * @return the running handle
+     * @throws EngineException when already running or the port is taken
+     */
+    @Override
+    public synchronized EngineHandle start() {
+        if (current != null && !current.isClosed() && !current.server().isStopped()) {
+            throw new EngineException("the simulated engine is already running at " + current.baseUrl()
+                    + "; close its handle before starting it again");
+        }
+        ServingBackend backend;
+        try {
+            backend = Objects.requireNonNull(backendFactory.apply(config), "the backend factory returned null");
+        } catch (RuntimeException e) {
+            throw new EngineException("the simulated backend could not start for " + config.label() + ": "
+                    + e.getMessage(), logs.tail(50), e);
+        }
+        ApiServer server;
+        try {
+            server = new ApiServer(new ApiServer.Options("sim", dialect, servedModel, true, port, config.seed(), faults,
+                    null, onCrash), new BackendGenerator(backend), logs);
+        } catch (RuntimeException e) {
+            backend.close();
+            throw new EngineException("the simulated engine could not listen on 127.0.0.1:" + port + ": "
+                    + e.getMessage() + "; choose another port or 0 for a free one", logs.tail(50), e);
+        }
+        PowerSensor sensor = backend instanceof RealTimeBackend rt ? rt.powerSensor() : null;
+        Map<String, Object> d = describe();
+        d.put("baseUrl", server.baseUrl().toString());
+        d.put("contextLength", backend.contextLength());
+        logs.info("simulated engine " + config.label() + " serving '" + servedModel + "' at " + server.baseUrl());
+        current = new ServerHandle(server, servedModel, d, sensor, null, logs); // stopping the server closes the backend
+        return current;
+    }
+
+    /** Feeds requests to the serving backend; its sink hops to the HTTP layer. */
+    private static final class BackendGenerator implements Generator {
+        private final ServingBackend backend;
+
+        BackendGenerator(ServingBackend backend) {
+            this.backend = backend;
+        }
+
+        @Override
+        public Runnable start(Call call, Events out) {
+            SimRequest r = new SimRequest(call.promptTokens, call.maxTokens, call.ignoreEos, call.seed);
+            TokenSink sink = new TokenSink() {
+                @Override
+                public void onTokens(int count, long nanoTime) {
+                    out.tokens(count);
+                }
+
+                @Override
+                public void onFinish(String finishReason, int promptTokens, int completionTokens) {
+                    out.finish(finishReason);
+                }
+
+                @Override
+                public void onError(String message) {
+                    out.error(message);
+                }
+            };
+            ServingBackend.Submission s = backend instanceof RealTimeBackend rt
+                    ? rt.submit(r, sink, call.arrivalNanos) : backend.submit(r, sink);
+            return s::cancel;
+        }
+
+        @Override
+        public int contextLength() {
+            return backend.contextLength();
+        }
+
+        @Override
+        public BackendStats stats() {
+            return backend.stats();
+        }
+
+        @Override
+        public void close() {
+            backend.close();
+        }
+    }
+
+    /** Builds a {@link SimulatedEngine}; {@link #build()} checks that the model fits the GPUs. */
+    public static final class Builder {
+        private final SimConfig.Builder sim = SimConfig.builder();
+        private SimConfig explicitConfig;
+        private String modelName;
+        private String servedModel;
+        private Dialect dialect = Dialect.VLLM;
+        private int port;
+        private FaultPlan faults = FaultPlan.none();
+        private Function<SimConfig, ? extends ServingBackend> backendFactory = RealTimeBackend::create;
+        private Runnable onCrash;
+
+        private Builder() {
+        }
+
+        /**
+         * The GPU, by name (see {@code GpuSpec}), for example {@code "H100-80GB"}.
+         *
+         * @param name the GPU
+         * @return this builder
+         */
+        public Builder gpu(String name) {
+            sim.gpu(name);
+            return this;
+        }
+
+        /**
+         * The model, by name (see {@code ModelSpec}), for example {@code "llama-2-13b"}; also the
+         * served model name unless {@link #servedModelName(String)} is set.
+         *
+         * @param name the model
+         * @return this builder
+         */
+        public Builder model(String name) {
+            sim.model(name);
+            this.modelName = name;
+            return this;
+        }
+
+        /**
+         * The quantization method, by name (see {@code QuantMethod}), for example {@code "W4A16-INT"}.
+         *
+         * @param name the method
+         * @return this builder
+         */
+        public Builder quantization(String name) {
+            sim.quantization(name);
+            return this;
+        }
+
+        /**
+         * The tensor-parallel degree: 1, 2, 4 or 8.
+         *
+         * @param degree the degree
+         * @return this builder
+         */
+        public Builder tensorParallel(int degree) {
+            sim.tensorParallel(degree);
+            return this;
+        }
+
+        /**
+         * The seed (natural output lengths, token text, ids).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder seed(long seed) {
+            sim.seed(seed);
+            return this;
+        }
+
+        /**
+         * A complete simulation configuration (scheduler limits, efficiencies); replaces gpu, model,
+         * quantization, tensorParallel and seed.
+         *
+         * @param config the configuration
+         * @return this builder
+         */
+        public Builder simConfig(SimConfig config) {
+            this.explicitConfig = Objects.requireNonNull(config, "simConfig");
+            return this;
+        }
+
+        /**
+         * The model name the server reports and expects in requests (vLLM dialect: another name is
+         * answered with 404).
+         *
+         * @param name the name
+         * @return this builder
+         */
+        public Builder servedModelName(String name) {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("servedModelName must not be blank, was '" + name + "'");
+            }
+            this.servedModel = name;
+            return this;
+        }
+
+        /**
+         * The dialect spoken.
+         *
+         * @param d the dialect
+         * @return this builder
+         */
+        public Builder dialect(Dialect d) {
+            this.dialect = Objects.requireNonNull(d, "dialect");
+            return this;
+        }
+
+        /**
+         * The port on 127.0.0.1; 0 picks a free one at each start.
+         *
+         * @param p 0..65535
+         * @return this builder
+         */
+        public Builder port(int p) {
+            if (p < 0 || p > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + p);
+            }
+            this.port = p;
+            return this;
+        }
+
+        /**
+         * Faults to inject.
+         *
+         * @param f the plan
+         * @return this builder
+         */
+        public Builder faults(FaultPlan f) {
+            this.faults = Objects.requireNonNull(f, "faults");
+            return this;
+        }
+
+        /**
+         * What builds the backend at each start ({@link RealTimeBackend#create(SimConfig)} by
+         * default); a test may plug in its own {@link ServingBackend}. The power sensor is the
+         * backend's when it is a {@link RealTimeBackend}, else absent.
+         *
+         * @param factory the factory
+         * @return this builder
+         */
+        public Builder backendFactory(Function<SimConfig, ? extends ServingBackend> factory) {
+            this.backendFactory = Objects.requireNonNull(factory, "backendFactory");
+            return this;
+        }
+
+        /**
+         * Runs after a crash fault stopped the server (on a separate thread). A standalone main
+         * exits the process here; library code must not.
+         *
+         * @param hook the hook, or {@code null}
+         * @return this builder
+         */
+        public Builder onCrash(Runnable hook) {
+            this.onCrash = hook;
+            return this;
+        }
+
+        /**
+         * The engine (not started).
+         *
+         * @return the engine
+         * @throws IllegalArgumentException when the configuration is invalid (the model does not fit...)
+         */
+        public SimulatedEngine build() {
+            SimConfig c = explicitConfig != null ? explicitConfig : sim.build();
+            return new SimulatedEngine(this, c);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedEngine[" + config.label() + ", " + dialect + "]";
+    }
+}
