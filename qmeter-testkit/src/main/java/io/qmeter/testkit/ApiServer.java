@@ -608,10 +608,10 @@ final class ApiServer {
                 } else {
                     at = Math.max(now, dripNext - gap);
                 }
-                if (at > now) {
-                    loop.schedule(r, at - now, TimeUnit.NANOSECONDS);
-                    return;
-                }
+                // always through the scheduled queue, even when already due: a late-running earlier
+                // token must not be overtaken by the finish (equal deadlines run in FIFO order)
+                loop.schedule(r, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+                return;
             }
             r.run();
         }
