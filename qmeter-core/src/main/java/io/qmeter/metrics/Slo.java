@@ -37,6 +37,21 @@ public record Slo(List<SloThreshold> thresholds) {
     }
 
     /**
+     * The common serving SLO: P90 TTFT and P90 TPOT at most the given thresholds.
+     *
+     * <pre>{@code
+     * Slo slo = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+     * }</pre>
+     *
+     * @param ttft largest P90 time to first token
+     * @param tpot largest P90 time per output token
+     * @return the SLO
+     */
+    public static Slo p90(Duration ttft, Duration tpot) {
+        return builder().ttft(Percentile.of(90), ttft).tpot(Percentile.of(90), tpot).build();
+    }
+
+    /**
      * Whether one successful request meets every threshold. A failed request never does; a request
      * without a TPOT (fewer than 2 output tokens) meets TPOT clauses vacuously.
      *

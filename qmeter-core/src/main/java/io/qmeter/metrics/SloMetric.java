@@ -28,4 +28,18 @@ public enum SloMetric {
             case E2E -> r.e2eNanos();
         };
     }
+
+    /**
+     * The metric's key in per-request samples (a saturation probe's {@code ProbeResult}): its name
+     * in lower case, {@code "ttft"}, {@code "tpot"} or {@code "e2e"}.
+     *
+     * <pre>{@code
+     * ProbeResult r = ProbeResult.ofSamples(Map.of(SloMetric.TTFT.key(), ttftNanos));
+     * }</pre>
+     *
+     * @return the key
+     */
+    public String key() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

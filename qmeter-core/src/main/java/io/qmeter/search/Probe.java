@@ -11,7 +11,7 @@ package io.qmeter.search;
  * <pre>{@code
  * Probe probe = request -> {
  *     RunResult run = runLoad(request.ratePerSecond(), request.requestCount(), request.seed());
- *     return ProbeResult.ofSamples(Map.of(SloTarget.TTFT, ttftNanos(run), SloTarget.TPOT, tpotNanos(run)))
+ *     return ProbeResult.ofSamples(Map.of(SloMetric.TTFT.key(), ttftNanos(run), SloMetric.TPOT.key(), tpotNanos(run)))
  *             .withValidity(run.valid(), run.invalidReason())
  *             .withSummary(run);
  * };

@@ -11,14 +11,14 @@ import java.util.Objects;
  * optional verdict given by the probe itself, the achieved throughput and the probe's own summary
  * (for example a {@code RunResult}), kept for the search's report.
  *
- * <p>Samples are in nanoseconds, one per request, keyed by metric name ({@link SloTarget#TTFT},
- * {@link SloTarget#TPOT}…). A request that failed or timed out must be given as
+ * <p>Samples are in nanoseconds, one per request, keyed by metric name ({@code SloMetric.TTFT.key()},
+ * {@code SloMetric.TPOT.key()}…). A request that failed or timed out must be given as
  * {@code Double.POSITIVE_INFINITY} (it did not meet any latency target), never dropped; a request
  * for which the metric is undefined (TPOT of a one-token answer) is given as {@code NaN} and
  * ignored.
  *
  * <pre>{@code
- * ProbeResult r = ProbeResult.ofSamples(Map.of(SloTarget.TTFT, ttftNanos))
+ * ProbeResult r = ProbeResult.ofSamples(Map.of(SloMetric.TTFT.key(), ttftNanos))
  *         .withValidity(false, "client lagged 120 ms behind schedule")
  *         .withSummary(runResult);
  * }</pre>

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * SearchResult r = SaturationSearch.builder()
- *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+ *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))   // io.qmeter.metrics.Slo
  *         .initialRate(2.0)
  *         .maxProbes(8)
  *         .seed(42)
@@ -65,11 +65,11 @@ public final class SaturationSearch {
     }
 
     /**
-     * The SLO predicate this search judges probes with.
+     * The judge this search decides probes with.
      *
      * @return the predicate
      */
-    public SloPredicate slo() {
+    public SloPredicate judge() {
         return cfg.slo;
     }
 
@@ -374,14 +374,34 @@ public final class SaturationSearch {
         }
 
         /**
-         * The SLO to meet: an {@link Slo} or your own predicate. Required.
+         * The SLO to meet, judged by its default {@link SloJudge} ({@link SloJudge#of}); this or
+         * {@link #judge(SloPredicate)} is required.
          *
-         * @param predicate the predicate
+         * <pre>{@code
+         * SaturationSearch.builder().slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)));
+         * }</pre>
+         *
+         * @param objective the SLO
          * @return a new builder
          */
-        public Builder slo(SloPredicate predicate) {
+        public Builder slo(io.qmeter.metrics.Slo objective) {
+            return judge(SloJudge.of(Objects.requireNonNull(objective, "slo")));
+        }
+
+        /**
+         * The judge of each probe: an {@link SloJudge} with non-default settings, or your own
+         * predicate (a goodput fraction, an error budget...). Replaces an earlier {@link #slo}.
+         *
+         * <pre>{@code
+         * SaturationSearch.builder().judge(SloJudge.builder(slo).confidence(0.99).build());
+         * }</pre>
+         *
+         * @param predicate the judge
+         * @return a new builder
+         */
+        public Builder judge(SloPredicate predicate) {
             Builder b = copy();
-            b.slo = Objects.requireNonNull(predicate, "slo");
+            b.slo = Objects.requireNonNull(predicate, "judge");
             return b;
         }
 
@@ -569,8 +589,8 @@ public final class SaturationSearch {
          */
         public SaturationSearch build() {
             if (slo == null) {
-                throw new IllegalStateException("a saturation search needs an SLO: call slo(Slo.p90(...)) or pass "
-                        + "your own SloPredicate");
+                throw new IllegalStateException("a saturation search needs an SLO: call slo(Slo.p90(...)) with an "
+                        + "io.qmeter.metrics.Slo, or judge(...) with an SloJudge or your own SloPredicate");
             }
             if (!Double.isNaN(initialRate) && (initialRate < minRate || initialRate > maxRate)) {
                 throw new IllegalStateException("initialRate " + initialRate + " lies outside rateRange [" + minRate

@@ -2,12 +2,12 @@ package io.qmeter.search;
 
 /**
  * Judges one probe against a service-level objective. Implement it to search with your own SLO
- * (a goodput fraction, an error budget, energy per token…); {@link Slo} is the built-in
+ * (a goodput fraction, an error budget, energy per token…); {@link SloJudge} is the built-in
  * percentile-based one.
  *
  * <pre>{@code
- * SloPredicate noErrors = r -> r.samples(SloTarget.TTFT).length > 0
- *         && java.util.Arrays.stream(r.samples(SloTarget.TTFT)).allMatch(Double::isFinite)
+ * SloPredicate noErrors = r -> r.samples(SloMetric.TTFT.key()).length > 0
+ *         && java.util.Arrays.stream(r.samples(SloMetric.TTFT.key())).allMatch(Double::isFinite)
  *         ? Judgement.pass("no failed request") : Judgement.fail("a request failed");
  * }</pre>
  */

@@ -5,12 +5,13 @@
  * <p>The search talks to the system under test only through {@link io.qmeter.search.Probe}, so it
  * runs the same against a real load run, a virtual-time simulator or a synthetic function in a
  * test. The verdict on each probe comes from an {@link io.qmeter.search.SloPredicate}; the
- * built-in {@link io.qmeter.search.Slo} judges percentiles with distribution-free confidence
+ * built-in {@link io.qmeter.search.SloJudge} judges the percentiles of an
+ * {@link io.qmeter.metrics.Slo} (the SLO a load run reports against) with distribution-free confidence
  * intervals from order statistics and answers {@code UNDECIDED} rather than guessing.
  *
  * <pre>{@code
  * SearchResult r = SaturationSearch.builder()
- *         .slo(Slo.builder().p90Ttft(Duration.ofSeconds(1)).p90Tpot(Duration.ofMillis(200)).build())
+ *         .slo(io.qmeter.metrics.Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
  *         .initialRate(4.0)
  *         .build()
  *         .run(probe);

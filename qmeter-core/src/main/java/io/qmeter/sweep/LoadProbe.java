@@ -6,10 +6,10 @@ import io.qmeter.QMeter;
 import io.qmeter.RunResult;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
+import io.qmeter.metrics.SloMetric;
 import io.qmeter.search.Probe;
 import io.qmeter.search.ProbeRequest;
 import io.qmeter.search.ProbeResult;
-import io.qmeter.search.SloTarget;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +35,8 @@ import java.util.function.Function;
  * requested output length.
  *
  * <pre>{@code
- * 
+ * LoadProbe probe = LoadProbe.of(QMeter.load(engine).workload(sharegptLike(331, 231)))
+ *         .withMinDuration(Duration.ofSeconds(30));
  * SearchResult r = SaturationSearch.builder().slo(Slo.p90(ofSeconds(1), ofMillis(200))).build().run(probe);
  * }</pre>
  */
@@ -168,9 +169,9 @@ public final class LoadProbe implements Probe {
             }
         }
         Map<String, double[]> samples = new LinkedHashMap<>();
-        samples.put(SloTarget.TTFT, ttft);
-        samples.put(SloTarget.TPOT, tpot);
-        samples.put(SloTarget.E2E, e2e);
+        samples.put(SloMetric.TTFT.key(), ttft);
+        samples.put(SloMetric.TPOT.key(), tpot);
+        samples.put(SloMetric.E2E.key(), e2e);
         ProbeResult pr = ProbeResult.ofSamples(samples).withSummary(rr);
         if (burst) {
             return pr.withAchievedThroughput(steadyThroughput(recs, requestedOut));

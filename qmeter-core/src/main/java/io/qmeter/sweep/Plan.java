@@ -1,6 +1,6 @@
 package io.qmeter.sweep;
 
-import io.qmeter.search.Slo;
+import io.qmeter.metrics.Slo;
 import io.qmeter.store.RunKey;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * @param description    free text, may be empty
  * @param configurations the configurations, in order, with distinct ids
  * @param workload       the workload
- * @param slo            the SLO (judges saturation searches, and goodput)
+ * @param slo            the SLO: judges saturation searches (through {@link SearchSettings#judge}), and
+ *                       every run reports against it (attainment, goodput)
  * @param rates          the rates with distinct labels: absolute ones first, then fractions, each in
  *                       the order given
  * @param repetitions    runs per configuration and rate, &gt;= 1
@@ -95,6 +96,13 @@ public record Plan(String id, String description, List<EngineSettings> configura
         }
         if (slo == null) {
             p.add("slo: required, was missing");
+        } else if (rates != null && rates.stream().anyMatch(RatePoint::isRelative)) {
+            for (int i = 0; i < slo.thresholds().size(); i++) {
+                if (slo.thresholds().get(i).percentile().value() >= 100) {
+                    p.add("slo.targets[" + i + "]: a saturation search cannot judge P100 from a sample, was "
+                            + slo.thresholds().get(i) + "; use P99.9 or lower");
+                }
+            }
         }
         if (rates == null || rates.isEmpty()) {
             p.add("rates: expected at least one rate, was none");

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.qmeter.search.Slo;
-import io.qmeter.search.SloTarget;
+import io.qmeter.metrics.Percentile;
+import io.qmeter.metrics.Slo;
+import io.qmeter.metrics.SloMetric;
+import io.qmeter.metrics.SloThreshold;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -250,8 +252,8 @@ final class PlanJson {
         if (!isObject(n, path)) {
             return null;
         }
-        known(n, path, "targets", "requireValid", "confidence", "samplesAboveQuantile", "requestsPerProbe");
-        Slo.Builder b = Slo.builder();
+        known(n, path, "targets");
+        List<SloThreshold> out = new ArrayList<>();
         JsonNode targets = n.get("targets");
         if (targets == null) {
             problems.add(path + ".targets: required, was missing");
@@ -260,49 +262,16 @@ final class PlanJson {
                 problems.add(path + ".targets: expected at least one target, was an empty list");
             }
             for (int i = 0; i < targets.size(); i++) {
-                SloTarget t = target(targets.get(i), path + ".targets[" + i + "]");
+                SloThreshold t = target(targets.get(i), path + ".targets[" + i + "]");
                 if (t != null) {
-                    b = b.target(t);
+                    out.add(t);
                 }
             }
         }
-        if (n.has("requireValid")) {
-            JsonNode v = n.get("requireValid");
-            if (v.isBoolean()) {
-                b = b.requireValid(v.asBoolean());
-            } else {
-                problems.add(path + ".requireValid: expected true or false, was " + describe(v));
-            }
-        }
-        Double conf = number(n, "confidence", path, false, v -> v > 0.5 && v < 1, "a number in (0.5, 1)");
-        if (conf != null) {
-            b = b.confidence(conf);
-        }
-        Long k = integer(n, "samplesAboveQuantile", path, false, v -> v >= 1 && v <= 100_000, "an integer >= 1");
-        if (k != null) {
-            b = b.samplesAboveQuantile(k.intValue());
-        }
-        if (n.has("requestsPerProbe")) {
-            JsonNode r = n.get("requestsPerProbe");
-            String rp = path + ".requestsPerProbe";
-            if (isObject(r, rp)) {
-                known(r, rp, "min", "max");
-                Long min = integer(r, "min", rp, true, v -> v >= 1 && v <= Integer.MAX_VALUE, "an integer >= 1");
-                Long max = integer(r, "max", rp, true, v -> v >= 1 && v <= Integer.MAX_VALUE, "an integer >= 1");
-                if (min != null && max != null) {
-                    if (max < min) {
-                        problems.add(rp + ".max: expected >= min (" + min + "), was " + max);
-                    } else {
-                        b = b.requestsPerProbe(min.intValue(), max.intValue());
-                    }
-                }
-            }
-        }
-        Slo.Builder fb = b;
-        return problems.isEmpty() ? build(path, fb::build) : null;
+        return problems.isEmpty() && !out.isEmpty() ? build(path, () -> new Slo(out)) : null;
     }
 
-    private SloTarget target(JsonNode n, String path) {
+    private SloThreshold target(JsonNode n, String path) {
         if (!isObject(n, path)) {
             return null;
         }
@@ -313,8 +282,18 @@ final class PlanJson {
         if (metric == null || pct == null || max == null) {
             return null;
         }
-        double q = new BigDecimal(n.get("percentile").asText()).movePointLeft(2).doubleValue();
-        return build(path, () -> new SloTarget(metric, q, max));
+        SloMetric m = null;
+        for (SloMetric c : SloMetric.values()) {
+            if (c.key().equals(metric)) {
+                m = c;
+            }
+        }
+        if (m == null) {
+            problems.add(path + ".metric: expected ttft, tpot or e2e, was \"" + metric + "\"");
+            return null;
+        }
+        SloMetric fm = m;
+        return build(path, () -> new SloThreshold(fm, Percentile.of(pct), max));
     }
 
     private List<RatePoint> rates(JsonNode n, String path) {
@@ -374,14 +353,52 @@ final class PlanJson {
         if (!isObject(n, path)) {
             return null;
         }
-        known(n, path, "tolerance", "maxProbes", "initialRate");
+        known(n, path, "tolerance", "maxProbes", "initialRate", "requireValid", "confidence", "samplesAboveQuantile",
+                "requestsPerProbe");
         Double tol = number(n, "tolerance", path, false, v -> v > 0 && v < 1, "a number in (0, 1), e.g. 0.05");
         Long probes = integer(n, "maxProbes", path, false, v -> v >= 1 && v <= 10_000, "an integer >= 1");
         Double initial = number(n, "initialRate", path, false, v -> v > 0 && Double.isFinite(v),
                 "a rate > 0 in requests per second");
         SearchSettings d = SearchSettings.DEFAULT;
-        return new SearchSettings(tol == null ? d.tolerance() : tol, probes == null ? d.maxProbes() : probes.intValue(),
-                initial == null ? d.initialRate() : initial);
+        boolean requireValid = d.requireValid();
+        if (n.has("requireValid")) {
+            JsonNode v = n.get("requireValid");
+            if (v.isBoolean()) {
+                requireValid = v.asBoolean();
+            } else {
+                problems.add(path + ".requireValid: expected true or false, was " + describe(v));
+            }
+        }
+        Double conf = number(n, "confidence", path, false, v -> v > 0.5 && v < 1, "a number in (0.5, 1)");
+        Long k = integer(n, "samplesAboveQuantile", path, false, v -> v >= 1 && v <= 100_000, "an integer >= 1");
+        int minReq = d.minRequestsPerProbe();
+        int maxReq = d.maxRequestsPerProbe();
+        if (n.has("requestsPerProbe")) {
+            JsonNode r = n.get("requestsPerProbe");
+            String rp = path + ".requestsPerProbe";
+            if (isObject(r, rp)) {
+                known(r, rp, "min", "max");
+                Long min = integer(r, "min", rp, true, v -> v >= 1 && v <= Integer.MAX_VALUE, "an integer >= 1");
+                Long max = integer(r, "max", rp, true, v -> v >= 1 && v <= Integer.MAX_VALUE, "an integer >= 1");
+                if (min != null && max != null) {
+                    if (max < min) {
+                        problems.add(rp + ".max: expected >= min (" + min + "), was " + max);
+                    } else {
+                        minReq = min.intValue();
+                        maxReq = max.intValue();
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        boolean rv = requireValid;
+        int mn = minReq;
+        int mx = maxReq;
+        return build(path, () -> new SearchSettings(tol == null ? d.tolerance() : tol,
+                probes == null ? d.maxProbes() : probes.intValue(), initial == null ? d.initialRate() : initial, rv,
+                conf == null ? d.confidence() : conf, k == null ? d.samplesAboveQuantile() : k.intValue(), mn, mx));
     }
 
     // ---------------------------------------------------------------- field helpers
@@ -558,18 +575,17 @@ final class PlanJson {
         });
         ObjectNode slo = root.putObject("slo");
         ArrayNode targets = slo.putArray("targets");
-        for (SloTarget t : plan.slo().targets()) {
+        for (SloThreshold t : plan.slo().thresholds()) {
             ObjectNode o = targets.addObject();
-            o.put("metric", t.metric());
-            o.put("percentile", BigDecimal.valueOf(t.quantile()).movePointRight(2).stripTrailingZeros());
+            o.put("metric", t.metric().key());
+            double pct = t.percentile().value();
+            if (pct == Math.rint(pct)) {
+                o.put("percentile", (long) pct);
+            } else {
+                o.put("percentile", BigDecimal.valueOf(pct));
+            }
             o.put("max", Durations.format(t.threshold()));
         }
-        slo.put("requireValid", plan.slo().requireValid());
-        slo.put("confidence", plan.slo().confidence());
-        slo.put("samplesAboveQuantile", plan.slo().samplesAboveQuantile());
-        ObjectNode rpp = slo.putObject("requestsPerProbe");
-        rpp.put("min", plan.slo().minRequests());
-        rpp.put("max", plan.slo().maxRequests());
         ObjectNode rates = root.putObject("rates");
         ArrayNode abs = NODES.arrayNode();
         ArrayNode frac = NODES.arrayNode();
@@ -599,6 +615,12 @@ final class PlanJson {
         if (!Double.isNaN(plan.search().initialRate())) {
             search.put("initialRate", plan.search().initialRate());
         }
+        search.put("requireValid", plan.search().requireValid());
+        search.put("confidence", plan.search().confidence());
+        search.put("samplesAboveQuantile", plan.search().samplesAboveQuantile());
+        ObjectNode rpp = search.putObject("requestsPerProbe");
+        rpp.put("min", plan.search().minRequestsPerProbe());
+        rpp.put("max", plan.search().maxRequestsPerProbe());
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

@@ -14,7 +14,6 @@ import io.qmeter.engine.EngineFactory;
 import io.qmeter.engine.EngineHandle;
 import io.qmeter.engine.Health;
 import io.qmeter.metrics.LatencyStats;
-import io.qmeter.metrics.Percentile;
 import io.qmeter.power.PowerSensor;
 import io.qmeter.search.Decision;
 import io.qmeter.search.Judgement;
@@ -23,8 +22,7 @@ import io.qmeter.search.ProbeOutcome;
 import io.qmeter.search.ProbeResult;
 import io.qmeter.search.SaturationSearch;
 import io.qmeter.search.SearchResult;
-import io.qmeter.search.Slo;
-import io.qmeter.search.SloTarget;
+import io.qmeter.search.SloJudge;
 import io.qmeter.search.StopReason;
 import io.qmeter.store.ResultStore;
 import io.qmeter.store.RunKey;
@@ -61,7 +59,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@link Plan}: for each configuration it starts the engine (through an {@link Engine} made
  * by an {@link EngineFactory}), waits until it is healthy, measures the idle power once, finds the
- * saturation point with {@link SaturationSearch} over real load runs ({@link LoadProbe}), runs the
+ * saturation point with {@link SaturationSearch} over real load runs ({@link LoadProbe}; or over the
+ * probe a {@link SearchProbeFactory} supplies, see {@link Builder#searchProbe}), runs the
  * plan's rates (absolute, or fractions of the saturation point) with an energy window per run, and
  * stores every point in the {@link ResultStore} under its {@link RunKey}. Points already stored are
  * skipped, so running the same plan again resumes it; the saturation search is stored too (rate
@@ -332,6 +331,8 @@ public final class SweepCoordinator implements AutoCloseable {
         private int probes;
         private double idleWatts = Double.NaN;
         private EngineSession session;
+        private final SloJudge judge;
+        private String searchProbeName = "";
 
         ConfigTask(Plan plan, Workload workload, EngineSettings settings, List<PlanPoint> pending, int storedPoints,
                    Totals totals) {
@@ -342,6 +343,7 @@ public final class SweepCoordinator implements AutoCloseable {
             this.storedPoints = storedPoints;
             this.totals = totals;
             this.cid = settings.id();
+            this.judge = plan.search().judge(plan.slo());
         }
 
         SweepReport.ConfigurationOutcome outcome() {
@@ -456,7 +458,21 @@ public final class SweepCoordinator implements AutoCloseable {
                     if (cfg.burstRequests > 0) {
                         lp = lp.withBurstRequests(cfg.burstRequests);
                     }
-                    Probe reporting = reporting(lp);
+                    Probe chosen;
+                    try {
+                        chosen = Objects.requireNonNull(cfg.searchProbe.probeFor(settings, lp),
+                                "the searchProbe factory returned null");
+                        searchProbeName = chosen == lp ? "real-time load runs" : chosen.toString();
+                    } catch (RuntimeException e) {
+                        // recorded as the search's failure (PROBE_ERROR) rather than lost with the thread
+                        String why = "the searchProbe factory failed for " + cid + ": " + e.getMessage();
+                        LOG.warn(why, e);
+                        chosen = req -> {
+                            throw new IllegalStateException(why, e);
+                        };
+                        searchProbeName = "none (factory failed)";
+                    }
+                    Probe reporting = reporting(chosen);
                     SaturationSearch.Builder sb = searchBuilder(key);
                     int extra = 0;
                     if (!Double.isNaN(cfg.maxRateOverBurst) && Double.isNaN(plan.search().initialRate())) {
@@ -527,7 +543,7 @@ public final class SweepCoordinator implements AutoCloseable {
         }
 
         private SaturationSearch.Builder searchBuilder(RunKey key) {
-            SaturationSearch.Builder b = SaturationSearch.builder().slo(plan.slo())
+            SaturationSearch.Builder b = SaturationSearch.builder().judge(judge)
                     .tolerance(plan.search().tolerance()).maxProbes(plan.search().maxProbes())
                     .seed(plan.seedFor(key));
             if (!Double.isNaN(plan.search().initialRate())) {
@@ -548,7 +564,7 @@ public final class SweepCoordinator implements AutoCloseable {
                     if (req.isBurst()) {
                         verdict = String.format(Locale.ROOT, "burst: %.2f req/s", res.achievedThroughputPerSecond());
                     } else {
-                        Judgement j = plan.slo().judge(res);
+                        Judgement j = judge.judge(res);
                         verdict = j.decision() == Decision.UNDECIDED ? "UNDECIDED (leans " + j.leaning() + ")"
                                 : j.decision().name();
                     }
@@ -593,6 +609,7 @@ public final class SweepCoordinator implements AutoCloseable {
             payload.set("probes", probesJson);
             Map<String, String> labels = labels(null);
             labels.put("search_stop", r.stopReason().name());
+            labels.put("search_probe", searchProbeName);
             boolean ok = r.found();
             put(new StoredRun(key, ok ? RunStatus.OK : RunStatus.FAILED,
                     ok ? null : "no saturation point: " + r.stopReason() + ": " + r.detail(), labels, m,
@@ -672,10 +689,7 @@ public final class SweepCoordinator implements AutoCloseable {
             if (len.warmupRequests() > 0) {
                 b = b.warmup(warm);
             }
-            io.qmeter.metrics.Slo slo = metricsSlo(plan.slo());
-            if (slo != null) {
-                b = b.slo(slo);
-            }
+            b = b.slo(plan.slo());
             PowerSensor s = sensor();
             if (s != null) {
                 b = b.powerSensor(s);
@@ -965,25 +979,6 @@ public final class SweepCoordinator implements AutoCloseable {
         return Collections.unmodifiableMap(m);
     }
 
-    /** The search SLO's latency targets as a run's SLO (for the stored SLO report), or null. */
-    static io.qmeter.metrics.Slo metricsSlo(Slo slo) {
-        io.qmeter.metrics.Slo.Builder b = io.qmeter.metrics.Slo.builder();
-        int n = 0;
-        for (SloTarget t : slo.targets()) {
-            Percentile pc = Percentile.of(Math.round(t.quantile() * 100_000) / 1000.0);
-            switch (t.metric()) {
-                case SloTarget.TTFT -> b = b.ttft(pc, t.threshold());
-                case SloTarget.TPOT -> b = b.tpot(pc, t.threshold());
-                case SloTarget.E2E -> b = b.e2e(pc, t.threshold());
-                default -> {
-                    continue;
-                }
-            }
-            n++;
-        }
-        return n == 0 ? null : b.build();
-    }
-
     /** Flat metrics of a run, for the store and its CSV export. */
     static Map<String, Double> metrics(RunResult rr) {
         Map<String, Double> m = new TreeMap<>();
@@ -1099,6 +1094,7 @@ public final class SweepCoordinator implements AutoCloseable {
         private UnaryOperator<SaturationSearch.Builder> searchTuning = b -> b;
         private UnaryOperator<LoadRunBuilder> loadTuning = b -> b;
         private boolean keepRecords;
+        private SearchProbeFactory searchProbe = SearchProbeFactory.REAL_TIME;
 
         private Builder(ResultStore store) {
             this.store = store;
@@ -1129,6 +1125,7 @@ public final class SweepCoordinator implements AutoCloseable {
             b.searchTuning = searchTuning;
             b.loadTuning = loadTuning;
             b.keepRecords = keepRecords;
+            b.searchProbe = searchProbe;
             return b;
         }
 
@@ -1417,6 +1414,24 @@ public final class SweepCoordinator implements AutoCloseable {
         public Builder loadTuning(UnaryOperator<LoadRunBuilder> tuning) {
             Builder b = copy();
             b.loadTuning = Objects.requireNonNull(tuning, "loadTuning");
+            return b;
+        }
+
+        /**
+         * Supplies the saturation search's probe per configuration (default
+         * {@link SearchProbeFactory#REAL_TIME}: real load runs against the running engine). See
+         * {@link SearchProbeFactory}; the plan's runs always go to the real engine.
+         *
+         * <pre>{@code
+         * builder.searchProbe((settings, realTime) -> VirtualTimeProbe.of(simConfig(settings), lengths));
+         * }</pre>
+         *
+         * @param factory settings and the default probe to the probe to search with
+         * @return a new builder
+         */
+        public Builder searchProbe(SearchProbeFactory factory) {
+            Builder b = copy();
+            b.searchProbe = Objects.requireNonNull(factory, "searchProbe");
             return b;
         }
 

@@ -16,8 +16,8 @@ class QuantileIntervalProperties {
             @ForAll @Size(min = 1, max = 400) List<@DoubleRange(min = 0, max = 1e10) Double> values,
             @ForAll @DoubleRange(min = 0.01, max = 0.99) double q) {
         double[] x = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        Slo.QuantileInterval narrow = Slo.QuantileInterval.of(x, q, 0.8);
-        Slo.QuantileInterval wide = Slo.QuantileInterval.of(x, q, 0.99);
+        SloJudge.QuantileInterval narrow = SloJudge.QuantileInterval.of(x, q, 0.8);
+        SloJudge.QuantileInterval wide = SloJudge.QuantileInterval.of(x, q, 0.99);
         assertThat(narrow.lower()).isLessThanOrEqualTo(narrow.estimate());
         assertThat(narrow.upper()).isGreaterThanOrEqualTo(narrow.estimate());
         assertThat(wide.lower()).isLessThanOrEqualTo(narrow.lower());

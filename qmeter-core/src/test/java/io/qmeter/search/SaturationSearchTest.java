@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class SaturationSearchTest {
 
-    static final Slo SLO = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+    static final SloJudge SLO = SloJudge.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
 
     /** A random batching-server model: capacity 2..80 req/s, 8..64 slots, TTFT- or TPOT-bound. */
     static SyntheticServer model(SplittableRandom rng, double jitter) {
@@ -46,7 +46,7 @@ class SaturationSearchTest {
         for (int i = 0; i < runs; i++) {
             SyntheticServer m = model(rng, jitter);
             double truth = m.trueSaturation(1.0, 0.2);
-            SaturationSearch.Builder b = SaturationSearch.builder().slo(SLO).seed(rng.nextLong());
+            SaturationSearch.Builder b = SaturationSearch.builder().judge(SLO).seed(rng.nextLong());
             if (!burstStart) {
                 b = b.initialRate(truth * Math.pow(4, 2 * rng.nextDouble() - 1)); // a guess within 4x
             }
@@ -106,7 +106,8 @@ class SaturationSearchTest {
     @Test
     void aRateThatFailsFromTheStartEndsWithNoPassingRate() {
         SyntheticServer m = new SyntheticServer(10, 0.05, 0.03, 2, 0.1, 0);
-        Slo impossible = Slo.builder().p90Ttft(Duration.ofMillis(10)).build(); // below the prefill time
+        io.qmeter.metrics.Slo impossible = io.qmeter.metrics.Slo.builder()
+                .ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(10)).build(); // below the prefill time
         SearchResult r = SaturationSearch.builder().slo(impossible).initialRate(4).rateRange(0.5, 100)
                 .build().run(m);
         assertThat(r.stopReason()).isEqualTo(StopReason.NO_PASSING_RATE);
@@ -118,16 +119,16 @@ class SaturationSearchTest {
 
     @Test
     void aNeverFailingRangeStopsWithinBudget() {
-        Probe alwaysFast = req -> ProbeResult.ofSamples(Map.of(SloTarget.TTFT, constant(req.requestCount(), 1e6),
-                SloTarget.TPOT, constant(req.requestCount(), 1e6)));
-        SearchResult r = SaturationSearch.builder().slo(SLO).initialRate(1).rateRange(0.1, 50).maxProbes(20)
+        Probe alwaysFast = req -> ProbeResult.ofSamples(Map.of("ttft", constant(req.requestCount(), 1e6),
+                "tpot", constant(req.requestCount(), 1e6)));
+        SearchResult r = SaturationSearch.builder().judge(SLO).initialRate(1).rateRange(0.1, 50).maxProbes(20)
                 .build().run(alwaysFast);
         assertThat(r.stopReason()).isEqualTo(StopReason.MAX_RATE_PASSES);
         assertThat(r.saturationRate()).isEqualTo(50);
         assertThat(r.lowestFailingRate()).isNaN();
         assertThat(r.probeCount()).isEqualTo(7); // 1, 2, 4, ... 32, 50
 
-        SearchResult limited = SaturationSearch.builder().slo(SLO).initialRate(1).maxProbes(5).build().run(alwaysFast);
+        SearchResult limited = SaturationSearch.builder().judge(SLO).initialRate(1).maxProbes(5).build().run(alwaysFast);
         assertThat(limited.stopReason()).isEqualTo(StopReason.PROBE_BUDGET_EXHAUSTED);
         assertThat(limited.probeCount()).isEqualTo(5);
         assertThat(limited.saturationRate()).isEqualTo(16);
@@ -142,9 +143,10 @@ class SaturationSearchTest {
             for (int i = 0; i < ttft.length; i++) {
                 ttft[i] = rng.nextDouble() < 0.9 ? 0.5e9 * rng.nextDouble() : 1e9 + 1e9 * rng.nextDouble();
             }
-            return ProbeResult.ofSamples(Map.of(SloTarget.TTFT, ttft));
+            return ProbeResult.ofSamples(Map.of("ttft", ttft));
         };
-        Slo slo = Slo.builder().p90Ttft(Duration.ofSeconds(1)).build();
+        io.qmeter.metrics.Slo slo = io.qmeter.metrics.Slo.builder()
+                .ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).build();
         SearchResult r = SaturationSearch.builder().slo(slo).initialRate(5).maxProbes(4).build().run(straddling);
         ProbeOutcome first = r.probes().get(0);
         ProbeOutcome second = r.probes().get(1);
@@ -166,10 +168,10 @@ class SaturationSearchTest {
             if (req.ratePerSecond() > 3) {
                 throw new IllegalStateException("engine died at high load");
             }
-            return ProbeResult.ofSamples(Map.of(SloTarget.TTFT, constant(req.requestCount(), 1e6),
-                    SloTarget.TPOT, constant(req.requestCount(), 1e6)));
+            return ProbeResult.ofSamples(Map.of("ttft", constant(req.requestCount(), 1e6),
+                    "tpot", constant(req.requestCount(), 1e6)));
         };
-        SearchResult r = SaturationSearch.builder().slo(SLO).initialRate(2).build().run(broken);
+        SearchResult r = SaturationSearch.builder().judge(SLO).initialRate(2).build().run(broken);
         assertThat(r.stopReason()).isEqualTo(StopReason.PROBE_ERROR);
         assertThat(r.detail()).contains("engine died at high load");
         assertThat(r.saturationRate()).isEqualTo(2);
@@ -182,7 +184,7 @@ class SaturationSearchTest {
         double truth = 7.3;
         Probe verdictOnly = req -> ProbeResult.ofVerdict(req.ratePerSecond() <= truth ? Decision.PASS : Decision.FAIL);
         SloPredicate ownVerdict = res -> res.verdict() == Decision.PASS ? Judgement.pass("ok") : Judgement.fail("slow");
-        SearchResult r = SaturationSearch.builder().slo(ownVerdict).initialRate(1).tolerance(0.01).maxProbes(20)
+        SearchResult r = SaturationSearch.builder().judge(ownVerdict).initialRate(1).tolerance(0.01).maxProbes(20)
                 .build().run(verdictOnly);
         assertThat(r.converged()).isTrue();
         assertThat(r.highestPassingRate()).isLessThanOrEqualTo(truth);
@@ -194,7 +196,7 @@ class SaturationSearchTest {
     void theLoadTimeBudgetStopsBeforeAProbeThatWouldOverrunIt() {
         SyntheticServer m = new SyntheticServer(10, 0.05, 0.03, 2, 0.1, 0);
         // 200 requests at 1 req/s is 200 s of arrivals
-        SearchResult r = SaturationSearch.builder().slo(SLO).initialRate(1).maxLoadTime(Duration.ofSeconds(250))
+        SearchResult r = SaturationSearch.builder().judge(SLO).initialRate(1).maxLoadTime(Duration.ofSeconds(250))
                 .build().run(m);
         assertThat(r.stopReason()).isEqualTo(StopReason.TIME_BUDGET_EXHAUSTED);
         assertThat(r.probeCount()).isEqualTo(1); // 200 s, then 100 s more would pass 250 s
@@ -208,7 +210,7 @@ class SaturationSearchTest {
             now.addAndGet(Duration.ofMinutes(1).toNanos());
             return ProbeResult.ofVerdict(Decision.PASS);
         };
-        SearchResult r = SaturationSearch.builder().slo(SLO).initialRate(100).ticker(now::get)
+        SearchResult r = SaturationSearch.builder().judge(SLO).initialRate(100).ticker(now::get)
                 .maxWallTime(Duration.ofMinutes(3)).build().run(slow);
         assertThat(r.stopReason()).isEqualTo(StopReason.TIME_BUDGET_EXHAUSTED);
         assertThat(r.probes()).allSatisfy(p -> assertThat(p.elapsed()).isEqualTo(Duration.ofMinutes(1)));
@@ -217,10 +219,10 @@ class SaturationSearchTest {
 
     @Test
     void anInvalidRunFailsTheSlo() {
-        Probe lagging = req -> ProbeResult.ofSamples(Map.of(SloTarget.TTFT, constant(req.requestCount(), 1e6),
-                SloTarget.TPOT, constant(req.requestCount(), 1e6)))
+        Probe lagging = req -> ProbeResult.ofSamples(Map.of("ttft", constant(req.requestCount(), 1e6),
+                "tpot", constant(req.requestCount(), 1e6)))
                 .withValidity(req.ratePerSecond() < 10, "client lagged 300 ms behind schedule");
-        SearchResult r = SaturationSearch.builder().slo(SLO).initialRate(4).build().run(lagging);
+        SearchResult r = SaturationSearch.builder().judge(SLO).initialRate(4).build().run(lagging);
         assertThat(r.converged()).isTrue();
         assertThat(r.lowestFailingRate()).isGreaterThanOrEqualTo(10);
         assertThat(r.highestPassingRate()).isLessThan(10).isGreaterThan(9);
@@ -233,7 +235,7 @@ class SaturationSearchTest {
         assertThatThrownBy(() -> SaturationSearch.builder().tolerance(0)).hasMessageContaining("tolerance must be in (0, 1)");
         assertThatThrownBy(() -> SaturationSearch.builder().initialRate(-1)).hasMessageContaining("initialRate must be > 0")
                 .hasMessageContaining("-1");
-        assertThatThrownBy(() -> SaturationSearch.builder().slo(SLO).rateRange(1, 10).initialRate(20).build())
+        assertThatThrownBy(() -> SaturationSearch.builder().judge(SLO).rateRange(1, 10).initialRate(20).build())
                 .hasMessageContaining("outside rateRange");
         assertThatThrownBy(() -> new ProbeRequest(0, 10, 1, 0)).hasMessageContaining("ratePerSecond must be > 0");
     }
@@ -241,7 +243,7 @@ class SaturationSearchTest {
     @Test
     void theSameSeedGivesTheSameSearch() {
         SyntheticServer m = new SyntheticServer(12, 0.1, 0.04, 2, 0.1, 0.02);
-        SaturationSearch s = SaturationSearch.builder().slo(SLO).seed(99).build();
+        SaturationSearch s = SaturationSearch.builder().judge(SLO).seed(99).build();
         SearchResult a = s.run(m);
         SearchResult b = s.run(m);
         assertThat(a.probes()).extracting(p -> p.request()).isEqualTo(b.probes().stream().map(ProbeOutcome::request).toList());

@@ -61,7 +61,7 @@ final class SyntheticServer implements Probe {
             ttft[i] = (prefillSec * (1 + 0.5 * Math.min(rho, 1)) + wait) * 1e9;
             tpot[i] = tpotBaseSec * (1 + tpotSlope * Math.min(rho, 1.2)) * Math.exp(tpotSigma * gauss(rng)) * 1e9;
         }
-        return ProbeResult.ofSamples(Map.of(SloTarget.TTFT, ttft, SloTarget.TPOT, tpot))
+        return ProbeResult.ofSamples(Map.of("ttft", ttft, "tpot", tpot))
                 .withAchievedThroughput(Math.min(rate, mu));
     }
 

@@ -2,7 +2,8 @@ package io.qmeter.sweep;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qmeter.search.Slo;
+import io.qmeter.metrics.Percentile;
+import io.qmeter.metrics.Slo;
 import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -32,10 +33,10 @@ class PlanJsonProperties {
                 .uniqueElements(d -> RatePoint.absolute(d).label());
         Arbitrary<List<Double>> frac = Arbitraries.doubles().between(0.05, 4).ofScale(2).list().ofMaxSize(3)
                 .uniqueElements(d -> RatePoint.fractionOfSaturation(d).label());
-        Arbitrary<Slo> slo = Combinators.combine(Arbitraries.of(0.5, 0.9, 0.95, 0.99, 0.999),
-                Arbitraries.longs().between(1, 10_000), Arbitraries.of(true, false))
-                .as((q, ms, valid) -> Slo.builder().percentile("ttft", q, Duration.ofMillis(ms))
-                        .percentile("tpot", 0.9, Duration.ofMillis(200)).requireValid(valid).build());
+        Arbitrary<Slo> slo = Combinators.combine(Arbitraries.of(50.0, 90.0, 95.0, 99.0, 99.9),
+                Arbitraries.longs().between(1, 10_000))
+                .as((q, ms) -> Slo.builder().ttft(Percentile.of(q), Duration.ofMillis(ms))
+                        .tpot(Percentile.of(90), Duration.ofMillis(200)).build());
         Arbitrary<RunLength> length = Arbitraries.oneOf(Arbitraries.integers().between(1, 5000).map(RunLength::requests),
                 Arbitraries.longs().between(1, 10_000).map(ms -> RunLength.duration(Duration.ofMillis(ms))));
         return Combinators.combine(configs, abs, frac, slo, length, Arbitraries.integers().between(1, 5),

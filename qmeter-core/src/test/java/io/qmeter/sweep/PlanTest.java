@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.qmeter.search.Slo;
+import io.qmeter.metrics.Percentile;
+import io.qmeter.metrics.Slo;
 import io.qmeter.store.RunKey;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,9 +89,9 @@ class PlanTest {
         assertThat(back.toJson()).isEqualTo(json);
         Plan timed = Plan.builder("t").configuration(FP16.withTensorParallel(4))
                 .workload(WorkloadSpec.of("sharegpt", Map.of("path", "d.json", "temperature", 0.7, "stream", true)))
-                .slo(Slo.builder().percentile("e2e", 0.999, Duration.ofMillis(1500)).requireValid(false).build())
+                .slo(Slo.builder().e2e(Percentile.of(99.9), Duration.ofMillis(1500)).build())
                 .rates(0.25, 16).runLength(RunLength.duration(Duration.ofSeconds(90)).withWarmupRequests(5))
-                .search(SearchSettings.DEFAULT.withInitialRate(3)).seed(-7).build();
+                .search(SearchSettings.DEFAULT.withInitialRate(3).withJudge(false, 0.9, 10, 20, 400)).seed(-7).build();
         assertThat(Plan.fromJson(timed.toJson())).isEqualTo(timed);
         assertThat(timed.toJson()).contains("\"duration\" : \"90s\"").contains("\"percentile\" : 99.9")
                 .contains("\"max\" : \"1500ms\"");
@@ -108,8 +109,8 @@ class PlanTest {
         assertThat(p.rates()).extracting(RatePoint::label).containsExactly("1rps", "2rps", "0.5sat", "0.8sat",
                 "0.9sat", "1sat");
         assertThat(p.points()).hasSize(4 * 6 * 3);
-        assertThat(p.slo().targets()).hasSize(2);
-        assertThat(p.slo().targets().get(1).threshold()).isEqualTo(Duration.ofMillis(200));
+        assertThat(p.slo().thresholds()).hasSize(2);
+        assertThat(p.slo().thresholds().get(1).threshold()).isEqualTo(Duration.ofMillis(200));
         assertThat(p.runLength().warmupRequests()).isEqualTo(20);
         assertThat(p.workload().parameters()).containsEntry("inputTokens", 331L);
     }
@@ -159,10 +160,10 @@ class PlanTest {
                 {"id": "has space", "configurations": [{"engine": "", "model": 7, "quantization": "fp16",
                   "gpu": "H100", "tp": 2, "tensorParallel": "two", "extraArgs": ["--a", 1]}],
                  "workload": {"inputTokens": [1]},
-                 "slo": {"targets": [{"metric": "ttft", "percentile": 900, "max": "soon"}], "requireValid": "yes"},
+                 "slo": {"targets": [{"metric": "ttft", "percentile": 900, "max": "soon"}]},
                  "rates": {"absolute": [0, -1, "fast"], "fractionOfSaturation": [5]},
                  "repetitions": 0, "runLength": {"requests": 10, "duration": "1m"}, "seed": 1.5,
-                 "search": {"tolerance": 5}, "extra": true}
+                 "search": {"tolerance": 5, "requireValid": "yes"}, "extra": true}
                 """;
         PlanException e = catchThrowableOfType(PlanException.class, () -> Plan.fromJson(json));
         assertThat(e.problems()).contains(
@@ -179,7 +180,7 @@ class PlanTest {
                 "$.slo.targets[0].percentile: expected a number in (0, 100), e.g. 90, was 900",
                 "$.slo.targets[0].max: expected a positive duration such as \"200ms\", \"1s\", \"2m\" or \"PT1S\", "
                         + "was \"soon\"",
-                "$.slo.requireValid: expected true or false, was \"yes\"",
+                "$.search.requireValid: expected true or false, was \"yes\"",
                 "$.rates.absolute[0]: expected a rate > 0 in requests per second, was 0",
                 "$.rates.absolute[1]: expected a rate > 0 in requests per second, was -1",
                 "$.rates.absolute[2]: expected a rate > 0 in requests per second, was \"fast\"",

@@ -1,27 +1,21 @@
 package io.qmeter.examples;
 
+import io.qmeter.metrics.Slo;
 import io.qmeter.search.Probe;
-import io.qmeter.search.ProbeResult;
 import io.qmeter.search.SaturationSearch;
 import io.qmeter.search.SearchResult;
-import io.qmeter.search.Slo;
-import io.qmeter.search.SloTarget;
-import io.qmeter.testkit.sim.ArrivalTrace;
 import io.qmeter.testkit.sim.LengthDistribution;
-import io.qmeter.testkit.sim.RequestResult;
 import io.qmeter.testkit.sim.SimConfig;
-import io.qmeter.testkit.sim.SimulationResult;
 import io.qmeter.testkit.sim.VirtualSaturationSearch;
 import io.qmeter.testkit.sim.VirtualTimeSimulator;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * How accurate is core's {@link SaturationSearch}? On the virtual-time simulator (Llama-2-13B, H100,
  * ShareGPT-like 331/231), it searches with a {@link Probe} backed by {@link VirtualTimeSimulator}
+ * (the testkit's {@code VirtualTimeProbe}, judged by core's {@code SloJudge})
  * (default settings: burst start, 5 % tolerance, at most 8 probes) and compares the result with the
  * true saturation point found by a fine brute-force sweep (0.05 req/s steps) over the same arrival
  * trace. Prints probes used and error per configuration.
@@ -108,33 +102,14 @@ public final class SearchAccuracy {
     }
 
     /**
-     * A probe that runs the virtual-time simulator on the seed-42 trace at the asked rate (a burst:
-     * every request at time 0, reporting completed requests per second).
+     * The virtual-time probe over the seed-42 trace at the asked rate (a burst: every request at
+     * time 0, reporting completed requests per second): {@link VirtualSaturationSearch#probe()}.
      *
      * @param c  the configuration
      * @param vs the trace settings
      * @return the probe
      */
     static Probe probe(SimConfig c, VirtualSaturationSearch vs) {
-        return req -> {
-            if (req.isBurst()) {
-                SimulationResult b = new VirtualTimeSimulator(c).run(
-                        ArrivalTrace.poisson(1e9, REQUESTS, LengthDistribution.shareGptLike(), 42), false);
-                return ProbeResult.ofSamples(Map.of()).withAchievedThroughput(b.completed() / (b.durationNanos() / 1e9));
-            }
-            SimulationResult r = vs.runAt(req.ratePerSecond());
-            List<RequestResult> rs = r.requests();
-            double[] ttft = new double[rs.size()];
-            double[] tpot = new double[rs.size()];
-            for (int i = 0; i < rs.size(); i++) {
-                RequestResult x = rs.get(i);
-                ttft[i] = x.ok() ? x.ttftNanos() : Double.POSITIVE_INFINITY;
-                tpot[i] = x.ok() ? x.tpotNanos() : Double.POSITIVE_INFINITY;
-            }
-            Map<String, double[]> samples = new LinkedHashMap<>();
-            samples.put(SloTarget.TTFT, ttft);
-            samples.put(SloTarget.TPOT, tpot);
-            return ProbeResult.ofSamples(samples).withSummary(r.summary());
-        };
+        return vs.probe();
     }
 }

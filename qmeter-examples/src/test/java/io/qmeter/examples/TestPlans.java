@@ -2,7 +2,7 @@ package io.qmeter.examples;
 
 import io.qmeter.engine.Engine;
 import io.qmeter.engine.EngineHandle;
-import io.qmeter.search.Slo;
+import io.qmeter.metrics.Slo;
 import io.qmeter.sweep.EngineSettings;
 import io.qmeter.sweep.Plan;
 import io.qmeter.sweep.RunLength;

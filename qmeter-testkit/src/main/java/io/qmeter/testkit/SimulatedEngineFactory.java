@@ -80,6 +80,22 @@ public final class SimulatedEngineFactory implements EngineFactory {
         return b.build();
     }
 
+    /**
+     * The simulator configuration the engine of these settings runs (same validation as
+     * {@link #create}), for example to model it in virtual time with the same scheduler and
+     * roofline.
+     *
+     * <pre>{@code
+     * SimConfig c = new SimulatedEngineFactory().simConfig(Map.of("model", "Llama-2-13B", "quantization", "FP16"));
+     * }</pre>
+     *
+     * @param settings the settings
+     * @return the configuration
+     */
+    public io.qmeter.testkit.sim.SimConfig simConfig(Map<String, String> settings) {
+        return ((SimulatedEngine) create(settings)).config();
+    }
+
     @Override
     public boolean independent(Map<String, String> a, Map<String, String> b) {
         return true;

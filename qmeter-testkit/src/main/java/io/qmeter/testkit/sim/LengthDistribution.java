@@ -68,6 +68,39 @@ public record LengthDistribution(double meanInput, double sigmaInput, int minInp
     }
 
     /**
+     * The lengths a core synthetic workload draws (for example {@code QMeter.sharegptLike(331, 231)}),
+     * so that a virtual-time run sees the same length distribution as real load runs of that
+     * workload. Lognormal and fixed lengths are supported: a core lognormal with mean {@code a} and
+     * standard deviation {@code b} is this class's lognormal with the same mean and log-space
+     * σ = sqrt(ln(1 + b²/a²)), with the same clamping.
+     *
+     * <pre>{@code
+     * LengthDistribution d = LengthDistribution.of(QMeter.sharegptLike(331, 231));
+     * }</pre>
+     *
+     * @param workload the workload
+     * @return the same input and output length distributions
+     * @throws IllegalArgumentException for uniform or normal lengths, which this class cannot draw
+     */
+    public static LengthDistribution of(io.qmeter.workload.SyntheticWorkload workload) {
+        double[] in = params(workload.input(), "input");
+        double[] out = params(workload.output(), "output");
+        return new LengthDistribution(in[0], in[1], (int) in[2], (int) in[3], out[0], out[1], (int) out[2],
+                (int) out[3]);
+    }
+
+    private static double[] params(io.qmeter.workload.LengthDistribution d, String which) {
+        return switch (d.kind()) {
+            case FIXED -> new double[] {d.a(), 0, Math.max(d.min(), Math.round(d.a())),
+                    Math.max(d.min(), Math.round(d.a()))};
+            case LOGNORMAL -> new double[] {d.a(), Math.sqrt(Math.log1p(d.b() * d.b() / (d.a() * d.a()))), d.min(),
+                    d.max()};
+            default -> throw new IllegalArgumentException(which + " lengths must be lognormal or fixed to be simulated, "
+                    + "were " + d.label() + "; use a lognormal or fixed workload, or build a LengthDistribution");
+        };
+    }
+
+    /**
      * Draws one request's lengths.
      *
      * @param rnd the random source

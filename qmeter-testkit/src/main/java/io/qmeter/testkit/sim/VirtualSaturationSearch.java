@@ -16,7 +16,10 @@ import java.util.Map;
  * run meets the SLO (P90 TTFT and P90 TPOT under thresholds), with core's
  * {@link SaturationSearch}: doubling from 1 req/s to bracket it, then bisecting (geometrically).
  * Every run uses the same seed (same lengths, proportional gaps), so the SLO figures
- * change smoothly with the rate.
+ * change smoothly with the rate, and the verdict is exact for that trace (the nearest-rank P90s,
+ * no confidence intervals). The runs are those of a {@link VirtualTimeProbe} with a fixed seed;
+ * to judge a virtual-time probe with core's {@code SloJudge} instead, give the probe to a
+ * {@code SaturationSearch} yourself.
  *
  * <pre>{@code
  * VirtualSaturationSearch.Result r = VirtualSaturationSearch.builder(config)
@@ -84,7 +87,17 @@ public final class VirtualSaturationSearch {
      * @return the run
      */
     public SimulationResult runAt(double rate) {
-        return new VirtualTimeSimulator(config).run(ArrivalTrace.poisson(rate, requests, lengths, seed), false);
+        return probe().simulate(rate, requests, seed);
+    }
+
+    /**
+     * The virtual-time probe this search runs: this configuration and lengths, every probe
+     * replaying the same trace (the search's seed).
+     *
+     * @return the probe
+     */
+    public VirtualTimeProbe probe() {
+        return VirtualTimeProbe.of(config, lengths).withFixedSeed(seed);
     }
 
     /**
@@ -97,14 +110,15 @@ public final class VirtualSaturationSearch {
         // virtual-time probe and the deterministic verdict (no confidence intervals needed: the
         // trace is the same at every rate, so the verdict is exact for it)
         Map<Double, SimulationResult> byRate = new HashMap<>();
+        VirtualTimeProbe vp = probe();
         Probe probe = request -> {
-            SimulationResult r = runAt(request.ratePerSecond());
+            SimulationResult r = vp.simulate(request.ratePerSecond(), requests, seed);
             byRate.put(request.ratePerSecond(), r);
             return ProbeResult.ofVerdict(meetsSlo(r) ? Decision.PASS : Decision.FAIL);
         };
         SloPredicate verdict = r -> r.verdict() == Decision.PASS ? Judgement.pass("meets the SLO")
                 : Judgement.fail("misses the SLO (P90 TTFT, P90 TPOT or a rejected request)");
-        SearchResult s = SaturationSearch.builder().slo(verdict).initialRate(1).growthFactor(2)
+        SearchResult s = SaturationSearch.builder().judge(verdict).initialRate(1).growthFactor(2)
                 .tolerance(relativePrecision).maxProbes(10_000).repeatUndecided(0, 1).rateRange(0.01, 4096)
                 .build().run(probe);
         switch (s.stopReason()) {

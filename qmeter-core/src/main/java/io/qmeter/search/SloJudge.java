@@ -1,5 +1,7 @@
 package io.qmeter.search;
 
+import io.qmeter.metrics.Slo;
+import io.qmeter.metrics.SloThreshold;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -9,43 +11,47 @@ import java.util.Objects;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
 /**
- * A percentile SLO: every target must hold (and, by default, the run must be valid).
+ * The saturation search's built-in judge: does a probe meet an {@link Slo} (the same SLO a load run
+ * reports against), and how long must a probe be to tell?
  *
- * <p>Each percentile is judged with a distribution-free confidence interval from order statistics:
- * with {@code n} samples, the number of samples at or below the true {@code q}-quantile is
- * Binomial(n, q), which gives ranks {@code l} and {@code u} such that
- * {@code [x(l), x(u)]} covers the true quantile with the requested confidence. The target
- * <em>passes</em> when {@code x(u) <= threshold}, <em>fails</em> when {@code x(l) > threshold},
- * and is <em>undecided</em> otherwise: the search then probes again, longer, instead of guessing.
- * Failed requests are samples at +infinity, so they count against the SLO.
+ * <p>Each clause's percentile is judged with a distribution-free confidence interval from order
+ * statistics: with {@code n} samples, the number of samples at or below the true {@code q}-quantile
+ * is Binomial(n, q), which gives ranks {@code l} and {@code u} such that {@code [x(l), x(u)]}
+ * covers the true quantile with the requested confidence. The clause <em>passes</em> when
+ * {@code x(u) <= threshold}, <em>fails</em> when {@code x(l) > threshold}, and is
+ * <em>undecided</em> otherwise: the search then probes again, longer, instead of guessing. Failed
+ * requests are samples at +infinity, so they count against the SLO. Samples are read from the
+ * probe result under each metric's {@link io.qmeter.metrics.SloMetric#key() key}.
  *
  * <p>Probe length: the recommended request count puts at least {@code samplesAboveQuantile}
  * (default 20) samples above the most demanding percentile, {@code n >= k / (1 - q)}: 200 requests
  * for P90, 2000 for P99, bounded by {@code minRequests} and {@code maxRequests}.
  *
  * <pre>{@code
- * Slo slo = Slo.builder()
- *         .p90Ttft(Duration.ofSeconds(1))
- *         .p90Tpot(Duration.ofMillis(200))
+ * SloJudge judge = SloJudge.builder(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
  *         .confidence(0.95)
  *         .build();
+ * SaturationSearch search = SaturationSearch.builder().judge(judge).build();
  * }</pre>
  *
- * @param targets              the percentile targets, at least one
+ * @param slo                  the SLO; no P100 clause (no sample can establish a maximum)
  * @param requireValid         whether an invalid run fails the SLO
  * @param confidence           two-sided confidence of each percentile's interval, in (0.5, 1)
  * @param samplesAboveQuantile samples wanted above the percentile in one probe, at least 1
  * @param minRequests          fewest requests per probe
  * @param maxRequests          most requests per probe
  */
-public record Slo(List<SloTarget> targets, boolean requireValid, double confidence, int samplesAboveQuantile,
-                  int minRequests, int maxRequests) implements SloPredicate {
+public record SloJudge(Slo slo, boolean requireValid, double confidence, int samplesAboveQuantile,
+                       int minRequests, int maxRequests) implements SloPredicate {
 
-    /** Validates the SLO. */
-    public Slo {
-        targets = List.copyOf(Objects.requireNonNull(targets, "targets"));
-        if (targets.isEmpty()) {
-            throw new IllegalArgumentException("an SLO needs at least one target, was none; add e.g. p90Ttft(...)");
+    /** Validates the judge. */
+    public SloJudge {
+        Objects.requireNonNull(slo, "slo");
+        for (SloThreshold t : slo.thresholds()) {
+            if (t.percentile().value() >= 100) {
+                throw new IllegalArgumentException("a saturation search cannot judge P100 of " + t.metric().key()
+                        + " from a sample, was " + t + "; use P99.9 or lower");
+            }
         }
         if (!(confidence > 0.5 && confidence < 1)) {
             throw new IllegalArgumentException("confidence must be in (0.5, 1), was " + confidence);
@@ -63,59 +69,51 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
     }
 
     /**
-     * A new builder with no targets, {@code requireValid} true, confidence 0.95, 20 samples above
-     * the percentile, 50 to 5000 requests per probe.
+     * The default judge of an SLO: run valid, confidence 0.95, 20 samples above the percentile, 50
+     * to 5000 requests per probe.
      *
-     * @return the builder
+     * <pre>{@code
+     * SloJudge j = SloJudge.of(Slo.builder().ttft(Percentile.of(99), Duration.ofSeconds(2)).build());
+     * }</pre>
+     *
+     * @param slo the SLO
+     * @return the judge
+     * @throws IllegalArgumentException for a P100 clause, which no sample can establish
      */
-    public static Builder builder() {
-        return new Builder();
+    public static SloJudge of(Slo slo) {
+        return builder(slo).build();
     }
 
     /**
-     * The common serving SLO: P90 TTFT and P90 TPOT under thresholds, run valid.
+     * The default judge of the common serving SLO: P90 TTFT and P90 TPOT under thresholds.
+     *
+     * <pre>{@code
+     * SloJudge j = SloJudge.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+     * }</pre>
      *
      * @param ttft largest P90 time to first token
      * @param tpot largest P90 time per output token
-     * @return the SLO
+     * @return the judge
      */
-    public static Slo p90(Duration ttft, Duration tpot) {
-        return builder().p90Ttft(ttft).p90Tpot(tpot).build();
+    public static SloJudge p90(Duration ttft, Duration tpot) {
+        return of(Slo.p90(ttft, tpot));
     }
 
     /**
-     * The search SLO for a run SLO ({@link io.qmeter.metrics.Slo}, as a load run reports against),
-     * with the default confidence and probe lengths: each threshold becomes a percentile target on
-     * the metric of the same (lower-case) name.
+     * A builder judging {@code slo}, with the defaults of {@link #of(Slo)}.
      *
-     * <pre>{@code
-     * io.qmeter.metrics.Slo runSlo = io.qmeter.metrics.Slo.builder().ttft(p90, Duration.ofSeconds(1)).build();
-     * Slo searchSlo = Slo.of(runSlo);
-     * }</pre>
-     *
-     * @param runSlo the run SLO
-     * @return the search SLO
-     * @throws IllegalArgumentException for a P100 threshold, which no sample can establish
+     * @param slo the SLO
+     * @return the builder
      */
-    public static Slo of(io.qmeter.metrics.Slo runSlo) {
-        Builder b = builder();
-        for (io.qmeter.metrics.SloThreshold t : runSlo.thresholds()) {
-            double pct = t.percentile().value();
-            if (pct >= 100) {
-                throw new IllegalArgumentException("a saturation search cannot judge P100 of "
-                        + t.metric().name().toLowerCase(Locale.ROOT) + " from a sample; use P99.9 or lower");
-            }
-            b = b.percentile(t.metric().name().toLowerCase(Locale.ROOT),
-                    java.math.BigDecimal.valueOf(pct).movePointLeft(2).doubleValue(), t.threshold());
-        }
-        return b.build();
+    public static Builder builder(Slo slo) {
+        return new Builder(Objects.requireNonNull(slo, "slo"), true, 0.95, 20, 50, 5000);
     }
 
     @Override
     public int recommendedRequestCount() {
         int n = minRequests;
-        for (SloTarget t : targets) {
-            n = Math.max(n, t.requestsFor(samplesAboveQuantile));
+        for (SloThreshold t : slo.thresholds()) {
+            n = Math.max(n, (int) Math.ceil(samplesAboveQuantile / (1 - t.quantile()) - 1e-9));
         }
         return Math.min(n, maxRequests);
     }
@@ -133,18 +131,19 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
         boolean leanFail = false;
         double worstMargin = Double.NEGATIVE_INFINITY;
         List<String> parts = new ArrayList<>();
-        for (SloTarget t : targets) {
-            double[] x = Arrays.stream(result.samples(t.metric())).filter(v -> !Double.isNaN(v)).sorted().toArray();
+        for (SloThreshold t : slo.thresholds()) {
+            String key = t.metric().key();
+            double[] x = Arrays.stream(result.samples(key)).filter(v -> !Double.isNaN(v)).sorted().toArray();
             if (x.length == 0) {
                 anyFail = true;
                 leanFail = true;
                 worstMargin = Double.POSITIVE_INFINITY;
-                parts.add(t.label() + ": FAIL, no samples of '" + t.metric() + "' (the probe must report every request,"
+                parts.add(t.label() + ": FAIL, no samples of '" + key + "' (the probe must report every request,"
                         + " failed ones as +Infinity)");
                 continue;
             }
             QuantileInterval ci = QuantileInterval.of(x, t.quantile(), confidence);
-            double thr = t.thresholdNanos();
+            double thr = t.threshold().toNanos();
             Decision d = ci.upper() <= thr ? Decision.PASS : ci.lower() > thr ? Decision.FAIL : Decision.UNDECIDED;
             double margin = Math.log(ci.estimate() / thr);
             worstMargin = Math.max(worstMargin, margin);
@@ -192,77 +191,28 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
     }
 
     /**
-     * Builds an {@link Slo}; each setter returns a new builder, so a builder can be shared.
+     * Builds an {@link SloJudge}; each setter returns a new builder, so a builder can be shared.
      *
      * <pre>{@code
-     * Slo.Builder base = Slo.builder().p90Ttft(Duration.ofSeconds(1));
-     * Slo strict = base.percentile(SloTarget.TPOT, 0.99, Duration.ofMillis(100)).build();
+     * SloJudge strict = SloJudge.builder(slo).confidence(0.99).samplesAboveQuantile(40).build();
      * }</pre>
      */
     public static final class Builder {
-        private final List<SloTarget> targets;
+        private final Slo slo;
         private final boolean requireValid;
         private final double confidence;
         private final int samplesAbove;
         private final int minRequests;
         private final int maxRequests;
 
-        private Builder() {
-            this(List.of(), true, 0.95, 20, 50, 5000);
-        }
-
-        private Builder(List<SloTarget> targets, boolean requireValid, double confidence, int samplesAbove,
-                        int minRequests, int maxRequests) {
-            this.targets = targets;
+        private Builder(Slo slo, boolean requireValid, double confidence, int samplesAbove, int minRequests,
+                        int maxRequests) {
+            this.slo = slo;
             this.requireValid = requireValid;
             this.confidence = confidence;
             this.samplesAbove = samplesAbove;
             this.minRequests = minRequests;
             this.maxRequests = maxRequests;
-        }
-
-        /**
-         * Adds a target.
-         *
-         * @param target the target
-         * @return a new builder
-         */
-        public Builder target(SloTarget target) {
-            List<SloTarget> t = new ArrayList<>(targets);
-            t.add(Objects.requireNonNull(target, "target"));
-            return new Builder(List.copyOf(t), requireValid, confidence, samplesAbove, minRequests, maxRequests);
-        }
-
-        /**
-         * Adds a percentile target.
-         *
-         * @param metric    metric name, e.g. {@link SloTarget#E2E}
-         * @param quantile  the percentile as a fraction, e.g. 0.99
-         * @param threshold the largest acceptable value
-         * @return a new builder
-         */
-        public Builder percentile(String metric, double quantile, Duration threshold) {
-            return target(new SloTarget(metric, quantile, threshold));
-        }
-
-        /**
-         * Adds P90 TTFT &lt;= threshold.
-         *
-         * @param threshold the largest acceptable P90 TTFT
-         * @return a new builder
-         */
-        public Builder p90Ttft(Duration threshold) {
-            return percentile(SloTarget.TTFT, 0.90, threshold);
-        }
-
-        /**
-         * Adds P90 TPOT &lt;= threshold.
-         *
-         * @param threshold the largest acceptable P90 TPOT
-         * @return a new builder
-         */
-        public Builder p90Tpot(Duration threshold) {
-            return percentile(SloTarget.TPOT, 0.90, threshold);
         }
 
         /**
@@ -272,7 +222,7 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
          * @return a new builder
          */
         public Builder requireValid(boolean require) {
-            return new Builder(targets, require, confidence, samplesAbove, minRequests, maxRequests);
+            return new Builder(slo, require, confidence, samplesAbove, minRequests, maxRequests);
         }
 
         /**
@@ -285,7 +235,7 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
             if (!(level > 0.5 && level < 1)) {
                 throw new IllegalArgumentException("confidence must be in (0.5, 1), was " + level);
             }
-            return new Builder(targets, requireValid, level, samplesAbove, minRequests, maxRequests);
+            return new Builder(slo, requireValid, level, samplesAbove, minRequests, maxRequests);
         }
 
         /**
@@ -298,7 +248,7 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
             if (k < 1) {
                 throw new IllegalArgumentException("samplesAboveQuantile must be >= 1, was " + k);
             }
-            return new Builder(targets, requireValid, confidence, k, minRequests, maxRequests);
+            return new Builder(slo, requireValid, confidence, k, minRequests, maxRequests);
         }
 
         /**
@@ -312,17 +262,17 @@ public record Slo(List<SloTarget> targets, boolean requireValid, double confiden
             if (min < 1 || max < min) {
                 throw new IllegalArgumentException("requestsPerProbe needs 1 <= min <= max, was " + min + ", " + max);
             }
-            return new Builder(targets, requireValid, confidence, samplesAbove, min, max);
+            return new Builder(slo, requireValid, confidence, samplesAbove, min, max);
         }
 
         /**
-         * Builds the SLO.
+         * Builds the judge.
          *
-         * @return the SLO
-         * @throws IllegalArgumentException when no target was added
+         * @return the judge
+         * @throws IllegalArgumentException for a P100 clause
          */
-        public Slo build() {
-            return new Slo(targets, requireValid, confidence, samplesAbove, minRequests, maxRequests);
+        public SloJudge build() {
+            return new SloJudge(slo, requireValid, confidence, samplesAbove, minRequests, maxRequests);
         }
     }
 }

@@ -3,23 +3,24 @@ package io.qmeter.search;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.qmeter.metrics.Percentile;
+import io.qmeter.metrics.Slo;
+import io.qmeter.metrics.SloMetric;
+import io.qmeter.metrics.SloThreshold;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class SloTest {
+class SloJudgeTest {
 
     @Test
     void probeLengthPutsEnoughSamplesAboveThePercentile() {
-        assertThat(Slo.builder().p90Ttft(Duration.ofSeconds(1)).build().recommendedRequestCount()).isEqualTo(200);
-        assertThat(Slo.builder().percentile("e2e", 0.99, Duration.ofSeconds(5)).build().recommendedRequestCount())
-                .isEqualTo(2000);
-        assertThat(Slo.builder().percentile("e2e", 0.5, Duration.ofSeconds(5)).build().recommendedRequestCount())
-                .isEqualTo(50); // minRequests
-        assertThat(Slo.builder().percentile("e2e", 0.999, Duration.ofSeconds(5)).build().recommendedRequestCount())
-                .isEqualTo(5000); // maxRequests
+        assertThat(judge(SloMetric.TTFT, 90, Duration.ofSeconds(1)).recommendedRequestCount()).isEqualTo(200);
+        assertThat(judge(SloMetric.E2E, 99, Duration.ofSeconds(5)).recommendedRequestCount()).isEqualTo(2000);
+        assertThat(judge(SloMetric.E2E, 50, Duration.ofSeconds(5)).recommendedRequestCount()).isEqualTo(50); // min
+        assertThat(judge(SloMetric.E2E, 99.9, Duration.ofSeconds(5)).recommendedRequestCount()).isEqualTo(5000); // max
     }
 
     @Test
@@ -35,7 +36,7 @@ class SloTest {
                 x[i] = -Math.log(1 - rng.nextDouble());
             }
             Arrays.sort(x);
-            Slo.QuantileInterval ci = Slo.QuantileInterval.of(x, q, 0.95);
+            SloJudge.QuantileInterval ci = SloJudge.QuantileInterval.of(x, q, 0.95);
             assertThat(ci.lower()).isLessThanOrEqualTo(ci.estimate());
             assertThat(ci.upper()).isGreaterThanOrEqualTo(ci.estimate());
             if (ci.lower() <= truth && truth <= ci.upper()) {
@@ -48,17 +49,17 @@ class SloTest {
 
     @Test
     void tooFewSamplesGiveAnOpenIntervalAndNoGuess() {
-        Slo.QuantileInterval ci = Slo.QuantileInterval.of(new double[] {1, 2, 3, 4, 5}, 0.9, 0.95);
+        SloJudge.QuantileInterval ci = SloJudge.QuantileInterval.of(new double[] {1, 2, 3, 4, 5}, 0.9, 0.95);
         assertThat(ci.upper()).isInfinite();
-        Slo slo = Slo.builder().p90Ttft(Duration.ofSeconds(10)).build();
-        Judgement j = slo.judge(ProbeResult.ofSamples(Map.of(SloTarget.TTFT, new double[] {1, 2, 3, 4, 5})));
+        SloJudge slo = judge(SloMetric.TTFT, 90, Duration.ofSeconds(10));
+        Judgement j = slo.judge(ProbeResult.ofSamples(Map.of(SloMetric.TTFT.key(), new double[] {1, 2, 3, 4, 5})));
         assertThat(j.decision()).isEqualTo(Decision.UNDECIDED);
         assertThat(j.leaning()).isEqualTo(Decision.PASS);
     }
 
     @Test
     void clearPassClearFailAndFailedRequestsCountAgainst() {
-        Slo slo = Slo.builder().p90Ttft(Duration.ofMillis(100)).build();
+        SloJudge slo = judge(SloMetric.TTFT, 90, Duration.ofMillis(100));
         double[] fast = new double[200];
         Arrays.fill(fast, 10e6);
         assertThat(slo.judge(ProbeResult.ofSamples(Map.of("ttft", fast))).decision()).isEqualTo(Decision.PASS);
@@ -71,7 +72,7 @@ class SloTest {
 
     @Test
     void missingMetricAndInvalidRunFail() {
-        Slo slo = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+        SloJudge slo = SloJudge.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
         double[] fast = new double[200];
         Arrays.fill(fast, 1e6);
         Judgement noTpot = slo.judge(ProbeResult.ofSamples(Map.of("ttft", fast)));
@@ -81,7 +82,8 @@ class SloTest {
                 .withValidity(false, "achieved 7.1 req/s of 8"));
         assertThat(invalid.decision()).isEqualTo(Decision.FAIL);
         assertThat(invalid.reason()).contains("achieved 7.1 req/s of 8");
-        Slo lenient = Slo.builder().p90Ttft(Duration.ofSeconds(1)).requireValid(false).build();
+        SloJudge lenient = SloJudge.builder(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).build())
+                .requireValid(false).build();
         assertThat(lenient.judge(ProbeResult.ofSamples(Map.of("ttft", fast)).withValidity(false, "lag")).decision())
                 .isEqualTo(Decision.PASS);
     }
@@ -97,25 +99,32 @@ class SloTest {
     }
 
     @Test
-    void aRunSloBecomesTheSameTargets() {
-        io.qmeter.metrics.Slo run = io.qmeter.metrics.Slo.builder()
-                .ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1))
-                .tpot(io.qmeter.metrics.Percentile.of(99.9), Duration.ofMillis(200)).build();
-        assertThat(Slo.of(run).targets()).containsExactly(new SloTarget("ttft", 0.9, Duration.ofSeconds(1)),
-                new SloTarget("tpot", 0.999, Duration.ofMillis(200)));
-        io.qmeter.metrics.Slo p100 = io.qmeter.metrics.Slo.builder()
-                .ttft(io.qmeter.metrics.Percentile.of(100), Duration.ofSeconds(1)).build();
-        assertThatThrownBy(() -> Slo.of(p100)).hasMessageContaining("P100");
+    void theJudgeReadsEachClauseOfTheRunSloAndRefusesP100() {
+        Slo run = Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1))
+                .tpot(Percentile.of(99.9), Duration.ofMillis(200)).build();
+        SloJudge j = SloJudge.of(run);
+        assertThat(j.slo()).isEqualTo(run);
+        assertThat(run.thresholds().get(1).quantile()).isEqualTo(0.999);
+        assertThat(j.recommendedRequestCount()).isEqualTo(5000); // 20 / 0.001 = 20000, capped
+        Slo p100 = Slo.builder().ttft(Percentile.of(100), Duration.ofSeconds(1)).build();
+        assertThatThrownBy(() -> SloJudge.of(p100)).hasMessageContaining("P100");
+        assertThat(SloJudge.p90(Duration.ofSeconds(1), Duration.ofMillis(200)).slo())
+                .isEqualTo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)));
     }
 
     @Test
     void validationNamesTheFieldAndValue() {
-        assertThatThrownBy(() -> new SloTarget("ttft", 90, Duration.ofSeconds(1)))
-                .hasMessageContaining("quantile must be in (0, 1)").hasMessageContaining("90");
-        assertThatThrownBy(() -> new SloTarget("TTFT!", 0.9, Duration.ofSeconds(1))).hasMessageContaining("TTFT!");
-        assertThatThrownBy(() -> Slo.builder().build()).hasMessageContaining("at least one target");
+        Slo slo = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+        assertThatThrownBy(() -> SloJudge.builder(slo).confidence(0.4)).hasMessageContaining("confidence")
+                .hasMessageContaining("0.4");
+        assertThatThrownBy(() -> SloJudge.builder(slo).requestsPerProbe(10, 5)).hasMessageContaining("10, 5");
         assertThatThrownBy(() -> ProbeResult.ofSamples(Map.of()).withValidity(false, null))
                 .hasMessageContaining("needs a reason");
-        assertThat(new SloTarget("tpot", 0.9, Duration.ofMillis(200)).label()).isEqualTo("P90 tpot <= 200 ms");
+        assertThat(new SloThreshold(SloMetric.TPOT, Percentile.of(90), Duration.ofMillis(200)).label())
+                .isEqualTo("P90 tpot <= 200 ms");
+    }
+
+    private static SloJudge judge(SloMetric metric, double percentile, Duration max) {
+        return SloJudge.of(new Slo(java.util.List.of(new SloThreshold(metric, Percentile.of(percentile), max))));
     }
 }
