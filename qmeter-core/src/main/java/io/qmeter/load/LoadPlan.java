@@ -26,7 +26,9 @@ import java.util.Objects;
  * @param maxInFlight  cap on requests in flight (waiting for it is queue delay), or 0 for none
  * @param drainTimeout how long to wait for outstanding requests after the schedule ended; those
  *                     still outstanding then are recorded as {@code CANCELLED}
- * @param spin         how long before a due time the dispatcher stops parking and spins
+ * @param spin         how long before a due time the dispatcher stops parking and spins (at most a
+ *                     tenth of the mean gap between arrivals, so spinning never takes more than about
+ *                     a tenth of a core)
  */
 public record LoadPlan(ArrivalProcess arrivals, Workload workload, CompletionRequest template, long seed,
                        Duration duration, long maxRequests, Duration warmup, Duration cooldown, int maxInFlight,

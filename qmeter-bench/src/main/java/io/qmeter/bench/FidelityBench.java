@@ -1,0 +1,107 @@
+package io.qmeter.bench;
+
+import io.qmeter.load.LoadOutcome;
+import io.qmeter.metrics.RequestRecord;
+import java.net.URI;
+import java.time.Duration;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Fidelity: how far the latencies qMeter measures are from the truth, against the testkit's
+ * scripted stub (run by {@link ScriptedStubMain} in another JVM) whose TTFT and inter-token gap are
+ * known exactly. For each level of concurrent streams, the Poisson rate is chosen so that
+ * {@code rate × stream duration = streams} (Little's law), and for every measured request the
+ * absolute errors |TTFT − script TTFT|, |TPOT − gap| and, per chunk, |ITL − gap| are recorded.
+ * TTFT is measured from the scheduled time, so its error includes the client's schedule lag,
+ * sending, the loopback, and the stub's own event-loop scheduling on the same machine: an upper
+ * bound on the client's error.
+ *
+ * <pre>{@code
+ * java -cp "$CP" io.qmeter.bench.FidelityBench --url http://127.0.0.1:8091 --ttft-ms 200 --gap-ms 100 \
+ *     --tokens 16 --streams 100,1000,5000
+ * }</pre>
+ */
+public final class FidelityBench {
+
+    private FidelityBench() {
+    }
+
+    /**
+     * Runs the fidelity levels.
+     *
+     * @param args {@code --url --ttft-ms --gap-ms --tokens --streams --measure-s}
+     */
+    public static void main(String[] args) {
+        Args a = Args.parse(args);
+        URI url = URI.create(a.str("url", "http://127.0.0.1:8091"));
+        long ttftNanos = (long) (a.dbl("ttft-ms", 200) * 1e6);
+        long gapNanos = (long) (a.dbl("gap-ms", 100) * 1e6);
+        int tokens = a.integer("tokens", 16);
+        double measureS = a.dbl("measure-s", 10);
+        long streamNanos = ttftNanos + (tokens - 1) * gapNanos;
+        Figures root = new Figures(a.str("name", "fidelity"));
+        root.put("script_ttft_us", ttftNanos / 1e3);
+        root.put("script_gap_us", gapNanos / 1e3);
+        root.put("script_tokens", tokens);
+        // JIT warm-up (unmeasured): 10 s at the 1,000-stream rate
+        new LoadTrial(url, tokens).rate(1000 / (streamNanos / 1e9)).spans(Duration.ofSeconds(1),
+                Duration.ofMillis((long) (a.dbl("jit-warmup-s", 10) * 1000)), Duration.ofMillis(100)).run();
+        for (String level : a.str("streams", "100,1000,5000").split(",")) {
+            int streams = Integer.parseInt(level.trim());
+            double rate = streams / (streamNanos / 1e9);
+            Figures f = root.sub("streams" + streams);
+            Figures.note("fidelity: %d concurrent streams = %.1f req/s", streams, rate);
+            Histogram ttft = new Histogram(3);
+            Histogram serviceTtft = new Histogram(3);
+            Histogram tpot = new Histogram(3);
+            Histogram itl = new Histogram(3);
+            long[] concurrency = new long[2];
+            ProcessStats.heapAfterGc();
+            Duration warm = Duration.ofNanos(streamNanos + 2_000_000_000L);
+            LoadTrial.Result r = new LoadTrial(url, tokens).rate(rate)
+                    .spans(warm, Duration.ofMillis((long) (measureS * 1000)), Duration.ofMillis(100))
+                    .maxConnections(20_000).seed(streams)
+                    .inspect(o -> collect(o, ttftNanos, gapNanos, ttft, serviceTtft, tpot, itl, concurrency))
+                    .run();
+            f.put("rate_req_per_s", rate);
+            f.put("mean_concurrent_streams", concurrency[0] / (double) Math.max(1, concurrency[1]));
+            f.put("requests", ttft.getTotalCount());
+            f.put("failed", r.summary().failedRequests());
+            print(f, "ttft_err", ttft);
+            print(f, "service_ttft_err", serviceTtft);
+            print(f, "tpot_err", tpot);
+            print(f, "itl_err", itl);
+            f.put("lag_p99_us", r.clientCheck().scheduleLag().p99Millis() * 1000);
+            f.put("cpu_cores_used", r.cpuNanosWindow() / 1e9 / r.windowSeconds());
+        }
+    }
+
+    private static void collect(LoadOutcome o, long ttftNanos, long gapNanos, Histogram ttft, Histogram serviceTtft,
+                                Histogram tpot, Histogram itl, long[] concurrency) {
+        long busyNanos = 0;
+        for (RequestRecord r : o.records()) {
+            if (!r.isOk() || !o.window().contains(r)) {
+                continue;
+            }
+            ttft.recordValue(Math.abs(r.ttftNanos() - ttftNanos));
+            serviceTtft.recordValue(Math.abs(r.serviceTtftNanos() - ttftNanos));
+            double t = r.tpotNanos();
+            if (t >= 0) {
+                tpot.recordValue(Math.round(Math.abs(t - gapNanos)));
+            }
+            long[] c = r.chunkNanos();
+            for (int i = 1; i < c.length; i++) {
+                itl.recordValue(Math.abs(c[i] - c[i - 1] - gapNanos));
+            }
+            busyNanos += r.e2eNanos();
+        }
+        concurrency[0] = busyNanos;
+        concurrency[1] = o.window().lengthNanos();
+    }
+
+    private static void print(Figures f, String name, Histogram h) {
+        f.put(name + "_p50_us", h.getValueAtPercentile(50) / 1e3);
+        f.put(name + "_p99_us", h.getValueAtPercentile(99) / 1e3);
+        f.put(name + "_max_us", h.getMaxValue() / 1e3);
+    }
+}
