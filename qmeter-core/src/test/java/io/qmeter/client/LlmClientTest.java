@@ -462,7 +462,7 @@ class LlmClientTest {
         LlmClient a = LlmClient.create(URI.create("http://localhost:8000"));
         LlmClient b = a.idleTimeout(Duration.ofSeconds(3)).maxConnections(8);
         assertThat(a.idleTimeout()).isEqualTo(LlmClient.DEFAULT_IDLE_TIMEOUT);
-        assertThat(a.maxConnections()).isEqualTo(16_384);
+        assertThat(a.maxConnections()).isEqualTo(1_024);
         assertThat(b.idleTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(b.maxConnections()).isEqualTo(8);
         assertThatThrownBy(() -> a.idleTimeout(Duration.ofSeconds(-1)))
