@@ -45,12 +45,14 @@ public record SloReport(List<SloCheck> checks, boolean passed, long measuredRequ
         }
         long measured = 0;
         long meeting = 0;
+        long failed = 0;
         for (RequestRecord r : records) {
             if (!window.contains(r)) {
                 continue;
             }
             measured++;
             if (!r.isOk()) {
+                failed++;
                 continue;
             }
             for (SloMetric m : SloMetric.values()) {
@@ -63,8 +65,9 @@ public record SloReport(List<SloCheck> checks, boolean passed, long measuredRequ
                 meeting++;
             }
         }
+        final long failedMeasured = failed;
         List<SloCheck> checks = slo.thresholds().stream().map(t -> {
-            double observed = recorders.get(t.metric()).valueAtNanos(t.percentile().value()) / 1e6;
+            double observed = observedMillis(recorders.get(t.metric()), failedMeasured, t.percentile().value());
             double threshold = t.threshold().toNanos() / 1e6;
             return new SloCheck(t.metric(), t.percentile().value(), threshold, observed,
                     !Double.isNaN(observed) && observed <= threshold);
@@ -74,5 +77,23 @@ public record SloReport(List<SloCheck> checks, boolean passed, long measuredRequ
         return new SloReport(checks, passed, measured, meeting,
                 measured == 0 ? Double.NaN : (double) meeting / measured,
                 seconds > 0 ? meeting / seconds : Double.NaN);
+    }
+
+    /**
+     * The p-th percentile (nearest rank) over the successful values and the failed requests, a
+     * failed request counting as +infinity (as the search's {@code SloJudge} counts it): when more
+     * than (100 − p) % of the requests failed, the clause cannot pass.
+     */
+    private static double observedMillis(LatencyRecorder ok, long failed, double percentile) {
+        long okCount = ok.count();
+        long total = okCount + failed;
+        if (total == 0 || okCount == 0) {
+            return failed > 0 ? Double.POSITIVE_INFINITY : Double.NaN;
+        }
+        long rank = Math.max(1, (long) Math.ceil(percentile / 100.0 * total));
+        if (rank > okCount) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return ok.valueAtNanos(100.0 * rank / okCount) / 1e6;
     }
 }

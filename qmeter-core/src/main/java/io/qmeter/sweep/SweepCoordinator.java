@@ -245,12 +245,21 @@ public final class SweepCoordinator implements AutoCloseable {
         if (Thread.interrupted()) {
             Thread.currentThread().interrupt();
         }
+        if (!sched.errors.isEmpty()) {
+            Throwable first = sched.errors.get(0);
+            if (first instanceof Error err) {
+                throw err;
+            }
+            throw (RuntimeException) first; // as run() does with parallelism 1
+        }
     }
 
     /** Hands configurations to workers, never two dependent ones at once. */
     private final class Scheduler {
         private final List<ConfigTask> queue;
         private final List<ConfigTask> active = new ArrayList<>();
+
+        final List<Throwable> errors = java.util.Collections.synchronizedList(new ArrayList<>());
 
         Scheduler(List<ConfigTask> tasks) {
             this.queue = new ArrayList<>(tasks);
@@ -264,6 +273,10 @@ public final class SweepCoordinator implements AutoCloseable {
                 }
                 try {
                     t.execute();
+                } catch (RuntimeException | Error e) {
+                    // never lose a configuration silently: run() rethrows after the other workers end
+                    LOG.error("configuration {} aborted", t.cid, e);
+                    errors.add(e);
                 } finally {
                     synchronized (this) {
                         active.remove(t);
@@ -710,8 +723,13 @@ public final class SweepCoordinator implements AutoCloseable {
 
         private void storeResult(PlanPoint p, double rate, RunResult rr, int attempts, long t0) {
             List<String> reasons = new ArrayList<>(rr.invalidReasons());
+            // only requests cut by the run's own whole-request limit are "truncated"; a connect,
+            // first-token or idle timeout is the engine's failure and keeps the run INVALID
             long truncated = cfg.runRequestTimeout == null ? 0
-                    : rr.summary().outcomes().getOrDefault(io.qmeter.metrics.Outcome.TIMEOUT, 0L);
+                    : rr.measuredRecords().stream()
+                            .filter(r -> r.outcome() == io.qmeter.metrics.Outcome.TIMEOUT && r.error() != null
+                                    && r.error().startsWith("request timeout"))
+                            .count();
             long failedReq = rr.summary().failedRequests() - truncated;
             if (failedReq > 0) {
                 reasons.add(failedReq + " of " + rr.summary().measuredRequests() + " measured requests failed "

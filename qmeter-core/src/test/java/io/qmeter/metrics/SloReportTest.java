@@ -31,10 +31,29 @@ class SloReportTest {
         assertThat(r.checks()).hasSize(3);
         assertThat(r.checks().get(0).observedMillis()).isCloseTo(100, within(0.1));
         assertThat(r.checks().get(0).passed()).isTrue();
-        assertThat(r.checks().get(1).observedMillis()).isCloseTo(200, within(0.2));
+        // p90 of 4 measured requests is rank 4: the failed one, counted as +infinity
+        assertThat(r.checks().get(1).observedMillis()).isInfinite();
         assertThat(r.checks().get(1).passed()).isFalse();
         assertThat(r.checks().get(1).thresholdMillis()).isEqualTo(150.0);
-        assertThat(r.checks().get(2).passed()).isTrue();
+        assertThat(r.checks().get(2).observedMillis()).isInfinite();
+        assertThat(r.checks().get(2).passed()).isFalse();
+        assertThat(r.passed()).isFalse();
+    }
+
+    @Test
+    void failuresWithinThePercentilesTailDoNotHideTheSuccessfulValues() {
+        // 9 successes (TTFT 10..90 ms) and 1 failure: p90 is rank 9, the slowest success
+        List<RequestRecord> recs = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            recs.add(ok(i, i * 1000, i * 1000, i * 1000 + (i + 1) * 10, i * 1000 + (i + 1) * 10 + 5));
+        }
+        recs.add(Recs.failed(9, 9000, 9000, Outcome.TIMEOUT));
+        Slo slo = Slo.builder().ttft(P90, Duration.ofMillis(100)).ttft(Percentile.of(95), Duration.ofMillis(100))
+                .build();
+        SloReport r = SloReport.of(slo, recs, new MeasurementWindow(0, ms(9000)));
+        assertThat(r.checks().get(0).observedMillis()).isCloseTo(90, within(0.1));
+        assertThat(r.checks().get(0).passed()).isTrue();
+        assertThat(r.checks().get(1).observedMillis()).isInfinite(); // rank 10 is the failure
         assertThat(r.passed()).isFalse();
     }
 
@@ -61,7 +80,7 @@ class SloReportTest {
         Slo slo = Slo.builder().ttft(P90, Duration.ofSeconds(1)).build();
         SloReport r = SloReport.of(slo, List.of(Recs.failed(0, 0, 0, Outcome.CONNECTION_ERROR)),
                 new MeasurementWindow(0, 0));
-        assertThat(r.checks().get(0).observedMillis()).isNaN();
+        assertThat(r.checks().get(0).observedMillis()).isInfinite();
         assertThat(r.passed()).isFalse();
         assertThat(r.attainment()).isZero();
     }

@@ -105,8 +105,10 @@ public abstract class PowerSensorCompatibilityKit {
     }
 
     /**
-     * Lets time pass inside a window. The default parks the thread; a sensor on virtual time
-     * advances its clock instead.
+     * Lets time pass inside a window. The default parks the thread for {@code d}: not a wait for
+     * a condition, but the window length a real-time sensor needs to measure anything (it is
+     * {@link #windowLength()}, short by default). A sensor on virtual time overrides it and advances
+     * its clock instead, so its kit runs without real waiting.
      *
      * <pre>{@code
      * protected void letTimePass(Duration d) { clock.advance(d); }
