@@ -560,13 +560,21 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
 
     /** Ends the request because its client is closing: CANCELLED, and the connection is closed. */
     void cancelByClose() {
+        cancel("the client was closed while the request was in flight");
+    }
+
+    /** The caller cancelled the returned future: stop the stream and free the connection. */
+    void cancelByCaller() {
+        cancel("the caller cancelled the request");
+    }
+
+    private void cancel(String why) {
         RequestRecord r;
         synchronized (this) {
             if (finished) {
                 return;
             }
-            r = finishLocked(Outcome.CANCELLED, "the client was closed while the request was in flight ("
-                    + progress() + ")");
+            r = finishLocked(Outcome.CANCELLED, why + " (" + progress() + ")");
         }
         complete(r);
         dispose();

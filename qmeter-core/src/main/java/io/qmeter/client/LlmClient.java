@@ -352,8 +352,16 @@ public final class LlmClient implements RequestSender {
             ex.failBeforeStart(Outcome.CANCELLED, "not sent: " + e.getMessage());
             return ex.future();
         }
+        CompletableFuture<RequestRecord> f = ex.future();
+        // cancelling the returned future stops the stream (the load runner does so for requests
+        // still open when a run ends)
+        f.whenComplete((r, e) -> {
+            if (f.isCancelled()) {
+                ex.cancelByCaller();
+            }
+        });
         ex.start(rt.http, rt.timer, request.endpoint() == Endpoint.CHAT_COMPLETIONS ? chatUri : completionsUri, body);
-        return ex.future();
+        return f;
     }
 
     /** Releases the connection pool and the timer; idempotent. Requests still in flight end as CANCELLED. */

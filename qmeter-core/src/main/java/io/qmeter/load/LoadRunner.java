@@ -376,6 +376,7 @@ public final class LoadRunner implements AutoCloseable {
             complete(it, null, new NullPointerException("RequestSender.send returned null"));
             return;
         }
+        it.future = f;
         f.whenComplete((r, ex) -> complete(it, r, ex));
     }
 
@@ -422,6 +423,10 @@ public final class LoadRunner implements AutoCloseable {
             Item it = e.getValue();
             if (inFlight.remove(e.getKey()) != null) {
                 finish(it, failure(it, why));
+                CompletableFuture<RequestRecord> f = it.future;
+                if (f != null) {
+                    f.cancel(true); // stop the stream: the run is over, the server should not keep working
+                }
             }
         }
     }
@@ -476,6 +481,8 @@ public final class LoadRunner implements AutoCloseable {
         final long dispatchNanos;
         final CompletionRequest request;
         final boolean measured;
+        /** The sender's future, once sent; cancelled when the run ends before it completed. */
+        volatile CompletableFuture<RequestRecord> future;
 
         Item(long index, long scheduledNanos, long dispatchNanos, CompletionRequest request, boolean measured) {
             this.index = index;

@@ -377,6 +377,21 @@ class LlmClientTest {
     }
 
     @Test
+    void cancellingTheFutureClosesTheStream() throws Exception {
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        ScriptedServer s = server((req, res) -> {
+            req.withConnection(c -> c.onDispose(closed::countDown));
+            arrived.countDown();
+            return Mono.never();
+        });
+        CompletableFuture<RequestRecord> f = client(s.baseUrl()).send(completion(8), 0, System.nanoTime());
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).as("request reached the server").isTrue();
+        assertThat(f.cancel(true)).isTrue();
+        assertThat(closed.await(10, TimeUnit.SECONDS)).as("the server saw the connection closed").isTrue();
+    }
+
+    @Test
     void aRoleChunkIsNotAFirstToken() throws Exception {
         String role = "data: {\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}\n\n";
         ScriptedServer s = server(ScriptedServer.sseThenStall(List.of(utf8(role))));
