@@ -1,5 +1,6 @@
 package io.qmeter.client;
 
+import io.qmeter.internal.Checks;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.HashedWheelTimer;
@@ -197,7 +198,7 @@ public final class LlmClient implements RequestSender {
      * @return the copy
      */
     public LlmClient connectTimeout(Duration timeout) {
-        return new LlmClient(baseUrl, apiKey, positive("connectTimeout", timeout), firstTokenTimeout, idleTimeout,
+        return new LlmClient(baseUrl, apiKey, Checks.positive("connectTimeout", timeout), firstTokenTimeout, idleTimeout,
                 requestTimeout, maxConnections, headers);
     }
 
@@ -208,7 +209,7 @@ public final class LlmClient implements RequestSender {
      * @return the copy
      */
     public LlmClient firstTokenTimeout(Duration timeout) {
-        return new LlmClient(baseUrl, apiKey, connectTimeout, positive("firstTokenTimeout", timeout), idleTimeout,
+        return new LlmClient(baseUrl, apiKey, connectTimeout, Checks.positive("firstTokenTimeout", timeout), idleTimeout,
                 requestTimeout, maxConnections, headers);
     }
 
@@ -219,7 +220,7 @@ public final class LlmClient implements RequestSender {
      * @return the copy
      */
     public LlmClient idleTimeout(Duration timeout) {
-        return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, positive("idleTimeout", timeout),
+        return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, Checks.positive("idleTimeout", timeout),
                 requestTimeout, maxConnections, headers);
     }
 
@@ -231,7 +232,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient requestTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
-                positive("requestTimeout", timeout), maxConnections, headers);
+                Checks.positive("requestTimeout", timeout), maxConnections, headers);
     }
 
     /**
@@ -459,13 +460,6 @@ public final class LlmClient implements RequestSender {
         return new Resources(provider, http, timer);
     }
 
-    private static Duration positive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be > 0, was " + d);
-        }
-        return d;
-    }
 
     /** The resources of a client in use. */
     private record Resources(ConnectionProvider provider, HttpClient http, Timer timer) {

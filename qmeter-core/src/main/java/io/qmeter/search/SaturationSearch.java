@@ -1,5 +1,6 @@
 package io.qmeter.search;
 
+import io.qmeter.internal.Checks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -541,7 +542,7 @@ public final class SaturationSearch {
          */
         public Builder maxLoadTime(Duration budget) {
             Builder b = copy();
-            b.maxLoadTime = positive("maxLoadTime", budget);
+            b.maxLoadTime = Checks.positive("maxLoadTime", budget);
             return b;
         }
 
@@ -553,7 +554,7 @@ public final class SaturationSearch {
          */
         public Builder maxWallTime(Duration budget) {
             Builder b = copy();
-            b.maxWallTime = positive("maxWallTime", budget);
+            b.maxWallTime = Checks.positive("maxWallTime", budget);
             return b;
         }
 
@@ -605,12 +606,5 @@ public final class SaturationSearch {
             }
         }
 
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, was " + d);
-            }
-            return d;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.qmeter.sweep;
 
+import io.qmeter.internal.Checks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -1250,7 +1251,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder healthInterval(Duration interval) {
             Builder b = copy();
-            b.healthInterval = positive("healthInterval", interval);
+            b.healthInterval = Checks.positive("healthInterval", interval);
             return b;
         }
 
@@ -1263,7 +1264,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder stallTimeout(Duration timeout) {
             Builder b = copy();
-            b.stallTimeout = positive("stallTimeout", timeout);
+            b.stallTimeout = Checks.positive("stallTimeout", timeout);
             return b;
         }
 
@@ -1275,7 +1276,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder startTimeout(Duration timeout) {
             Builder b = copy();
-            b.startTimeout = positive("startTimeout", timeout);
+            b.startTimeout = Checks.positive("startTimeout", timeout);
             return b;
         }
 
@@ -1288,8 +1289,8 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder clientTimeouts(Duration firstToken, Duration idle) {
             Builder b = copy();
-            b.firstTokenTimeout = positive("firstTokenTimeout", firstToken);
-            b.idleTimeout = positive("idleTimeout", idle);
+            b.firstTokenTimeout = Checks.positive("firstTokenTimeout", firstToken);
+            b.idleTimeout = Checks.positive("idleTimeout", idle);
             return b;
         }
 
@@ -1305,7 +1306,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder runRequestTimeout(Duration timeout) {
             Builder b = copy();
-            b.runRequestTimeout = positive("runRequestTimeout", timeout);
+            b.runRequestTimeout = Checks.positive("runRequestTimeout", timeout);
             return b;
         }
 
@@ -1318,7 +1319,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder probeRequestTimeout(Duration timeout) {
             Builder b = copy();
-            b.probeRequestTimeout = positive("probeRequestTimeout", timeout);
+            b.probeRequestTimeout = Checks.positive("probeRequestTimeout", timeout);
             return b;
         }
 
@@ -1392,7 +1393,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder idleSettle(Duration settle) {
             Builder b = copy();
-            b.idleSettle = positive("idleSettle", settle);
+            b.idleSettle = Checks.positive("idleSettle", settle);
             return b;
         }
 
@@ -1405,7 +1406,7 @@ public final class SweepCoordinator implements AutoCloseable {
          */
         public Builder clientCheck(Duration maxLagP99, double minRateFraction) {
             Builder b = copy();
-            b.clientLag = positive("maxLagP99", maxLagP99);
+            b.clientLag = Checks.positive("maxLagP99", maxLagP99);
             b.clientRateFraction = minRateFraction;
             return b;
         }
@@ -1474,12 +1475,5 @@ public final class SweepCoordinator implements AutoCloseable {
             return new SweepCoordinator(copy());
         }
 
-        private static Duration positive(String name, Duration d) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be > 0, was " + d);
-            }
-            return d;
-        }
     }
 }
