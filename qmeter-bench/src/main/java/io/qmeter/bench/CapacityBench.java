@@ -46,12 +46,12 @@ public final class CapacityBench {
         String status = a.str("status", URI.create(url).resolve("/stub_status").toString());
         URI base = URI.create(tokens == 16 || url.contains("/n") ? url : url + "/n" + tokens);
         Duration spin = a.str("spin-us", "").isEmpty() ? null : Duration.ofNanos((long) (a.dbl("spin-us", 0) * 1000));
-        boolean handoff = Boolean.parseBoolean(a.str("handoff", "false"));
+        int ioThreads = a.integer("io-threads", io.qmeter.client.LlmClient.DEFAULT_IO_THREADS);
         boolean lean = a.str("sender", "qmeter").equals("lean");
         Figures f = new Figures(name);
         f.put("sender", lean ? "lean reference transport (not qMeter's client)" : "qmeter LlmClient");
         f.put("spin_us", spin == null ? "default" : String.valueOf(spin.toNanos() / 1000.0));
-        f.put("handoff", String.valueOf(handoff));
+        f.put("io_threads", ioThreads);
         f.put("url", base.toString());
         f.put("measure_s", measure.toMillis() / 1000.0);
         f.put("max_connections", maxConnections);
@@ -62,9 +62,9 @@ public final class CapacityBench {
         Duration warmFor = Duration.ofMillis((long) (a.dbl("jit-warmup-s", 15) * 1000));
         Figures.note("%s: JIT warm-up, %.0f req/s for %s, then %.0f req/s", name, warmRate, warmFor, start / 2);
         new LoadTrial(base, tokens).rate(warmRate).spans(Duration.ofSeconds(1), warmFor, Duration.ofMillis(200))
-                .maxConnections(maxConnections).spin(spin).handoff(handoff).lean(lean).run();
+                .maxConnections(maxConnections).spin(spin).ioThreads(ioThreads).lean(lean).run();
         new LoadTrial(base, tokens).rate(start / 2).spans(Duration.ofSeconds(1), Duration.ofSeconds(5),
-                Duration.ofMillis(200)).maxConnections(maxConnections).spin(spin).handoff(handoff).lean(lean)
+                Duration.ofMillis(200)).maxConnections(maxConnections).spin(spin).ioThreads(ioThreads).lean(lean)
                 .abortWhenLagExceeds(Duration.ofSeconds(1)).run();
 
         double pass = -1;
@@ -76,7 +76,7 @@ public final class CapacityBench {
             Figures.note("%s: trial %d at %.0f req/s", name, trial, rate);
             ProcessStats.heapAfterGc();
             LoadTrial.Result r = new LoadTrial(base, tokens).rate(rate).spans(warmup, measure, Duration.ofMillis(500))
-                    .maxConnections(maxConnections).stubStatus(URI.create(status)).spin(spin).handoff(handoff).lean(lean).seed(trial)
+                    .maxConnections(maxConnections).stubStatus(URI.create(status)).spin(spin).ioThreads(ioThreads).lean(lean).seed(trial)
                     .abortWhenLagExceeds(Duration.ofMillis(abortLagMs)).run();
             r.print(f.sub("trial" + trial));
             if (!r.aborted() && r.summary().failedRequests() == 0
@@ -115,7 +115,7 @@ public final class CapacityBench {
             // (shorter) window: connections opened, failures, and the run marked invalid
             LoadTrial.Result r = new LoadTrial(base, tokens).rate(over)
                     .spans(warmup, Duration.ofMillis(Math.min(measure.toMillis(), 5_000)), Duration.ofMillis(500))
-                    .maxConnections(maxConnections).stubStatus(URI.create(status)).spin(spin).handoff(handoff).lean(lean).seed(99).run();
+                    .maxConnections(maxConnections).stubStatus(URI.create(status)).spin(spin).ioThreads(ioThreads).lean(lean).seed(99).run();
             r.print(f.sub("overload"));
             f.put("overload.invalid_reasons", String.join(" | ", r.clientCheck().reasons()));
         }

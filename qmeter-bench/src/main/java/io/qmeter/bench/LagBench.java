@@ -31,20 +31,20 @@ public final class LagBench {
         Duration warmup = Duration.ofMillis((long) (a.dbl("warmup-s", 3) * 1000));
         URI status = URI.create(url).resolve("/stub_status");
         Duration spin = a.str("spin-us", "").isEmpty() ? null : Duration.ofNanos((long) (a.dbl("spin-us", 0) * 1000));
-        boolean handoff = Boolean.parseBoolean(a.str("handoff", "false"));
+        int ioThreads = a.integer("io-threads", io.qmeter.client.LlmClient.DEFAULT_IO_THREADS);
         Figures root = new Figures(a.str("name", "lag"));
         root.put("spin_us", spin == null ? "default" : String.valueOf(spin.toNanos() / 1000.0));
-        root.put("handoff", String.valueOf(handoff));
+        root.put("io_threads", ioThreads);
         // JIT warm-up
         new LoadTrial(URI.create(url), tokens).rate(2000).spans(Duration.ofSeconds(1),
                 Duration.ofMillis((long) (a.dbl("jit-warmup-s", 15) * 1000)),
-                Duration.ofMillis(100)).spin(spin).handoff(handoff).run();
+                Duration.ofMillis(100)).spin(spin).ioThreads(ioThreads).run();
         for (String s : a.str("rates", "100,1000").split(",")) {
             double rate = Double.parseDouble(s.trim());
             Figures.note("lag: %.0f req/s for %s", rate, measure);
             ProcessStats.heapAfterGc();
             LoadTrial.Result r = new LoadTrial(URI.create(url), tokens).rate(rate)
-                    .spans(warmup, measure, Duration.ofMillis(200)).stubStatus(status).spin(spin).handoff(handoff).seed((long) rate).run();
+                    .spans(warmup, measure, Duration.ofMillis(200)).stubStatus(status).spin(spin).ioThreads(ioThreads).seed((long) rate).run();
             r.print(root.sub("rate" + (long) rate));
         }
     }

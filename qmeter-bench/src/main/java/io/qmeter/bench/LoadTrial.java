@@ -47,7 +47,7 @@ public final class LoadTrial {
     private Runnable callback;
     private long abortLagNanos = Long.MAX_VALUE;
     private Duration spin;
-    private boolean handoff;
+    private int ioThreads = LlmClient.DEFAULT_IO_THREADS;
     private boolean lean;
     private Duration callbackAt;
 
@@ -135,15 +135,13 @@ public final class LoadTrial {
     }
 
     /**
-     * Hands each {@code send} from the dispatcher to a Netty event loop (Reactor Netty's client
-     * loops) instead of running the client's request assembly on the dispatcher thread: what a
-     * client whose {@code send} only enqueues would do.
+     * The client's event loops ({@code LlmClient.ioThreads}).
      *
-     * @param on true to hand off
+     * @param n 1 or more
      * @return this
      */
-    public LoadTrial handoff(boolean on) {
-        this.handoff = on;
+    public LoadTrial ioThreads(int n) {
+        this.ioThreads = n;
         return this;
     }
 
@@ -319,36 +317,44 @@ public final class LoadTrial {
         if (spin != null) {
             plan = plan.withSpin(spin);
         }
-        io.netty.channel.EventLoopGroup loops = handoff
-                ? reactor.netty.http.HttpResources.get().onClient(true) : null;
         StubStatus before = stubStatus == null ? null : StubStatus.read(stubStatus);
         Sampler sampler = new Sampler();
         LoadOutcome outcome;
         java.util.concurrent.atomic.AtomicBoolean aborted = new java.util.concurrent.atomic.AtomicBoolean();
         try (RequestSender client = lean ? new LeanNettySender(baseUrl, Math.min(maxConnections, 4096))
-                : LlmClient.create(baseUrl).maxConnections(maxConnections)
-                        .firstTokenTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(60))) {
+                : client(LlmClient.create(baseUrl).maxConnections(maxConnections)
+                        .firstTokenTimeout(Duration.ofSeconds(30)).requestTimeout(Duration.ofSeconds(60)))) {
             LoadRunner[] holder = new LoadRunner[1];
+            java.util.function.LongConsumer lagCheck = lag -> {
+                if (lag > abortLagNanos && aborted.compareAndSet(false, true)) {
+                    Figures.note("trial at %.0f req/s aborted: schedule lag over %d ms", rate,
+                            abortLagNanos / 1_000_000);
+                    java.util.concurrent.CompletableFuture.runAsync(holder[0]::cancel);
+                }
+            };
             RequestSender watched = new RequestSender() {
                 @Override
                 public java.util.concurrent.CompletableFuture<RequestRecord> send(CompletionRequest request,
                                                                                   long index, long scheduledNanos) {
-                    if (System.nanoTime() - scheduledNanos > abortLagNanos && aborted.compareAndSet(false, true)) {
-                        Figures.note("trial at %.0f req/s aborted: schedule lag over %d ms", rate,
-                                abortLagNanos / 1_000_000);
-                        java.util.concurrent.CompletableFuture.runAsync(holder[0]::cancel);
-                    }
-                    if (loops == null || lean) {
-                        return client.send(request, index, scheduledNanos);
-                    }
-                    java.util.concurrent.CompletableFuture<RequestRecord> f = new java.util.concurrent.CompletableFuture<>();
-                    loops.next().execute(() -> client.send(request, index, scheduledNanos).whenComplete((r, e) -> {
-                        if (e != null) {
-                            f.completeExceptionally(e);
-                        } else {
-                            f.complete(r);
+                    lagCheck.accept(System.nanoTime() - scheduledNanos);
+                    return client.send(request, index, scheduledNanos);
+                }
+
+                @Override
+                public boolean sendsAhead() {
+                    return client.sendsAhead();
+                }
+
+                @Override
+                public java.util.concurrent.CompletableFuture<RequestRecord> sendAt(CompletionRequest request,
+                                                                                    long index, long scheduledNanos) {
+                    // sent ahead, the lag is known once the sender dispatched it
+                    java.util.concurrent.CompletableFuture<RequestRecord> f = client.sendAt(request, index, scheduledNanos);
+                    f.thenAccept(r -> {
+                        if (r.dispatchNanos() >= 0) {
+                            lagCheck.accept(r.dispatchNanos() - r.scheduledNanos());
                         }
-                    }));
+                    });
                     return f;
                 }
 
@@ -357,7 +363,7 @@ public final class LoadTrial {
                     // the client is closed by its owner
                 }
             };
-            boolean wrap = abortLagNanos != Long.MAX_VALUE || (loops != null && !lean);
+            boolean wrap = abortLagNanos != Long.MAX_VALUE;
             try (LoadRunner runner = new LoadRunner(plan, wrap ? watched : client, null)) {
                 holder[0] = runner;
                 long t0 = System.nanoTime() + 2_000_000L; // the runner starts its schedule 2 ms after run()
@@ -400,6 +406,11 @@ public final class LoadTrial {
                 sampler.gcEnd == null || sampler.gcStart == null ? -1 : sampler.gcEnd.gcCount() - sampler.gcStart.gcCount(),
                 sampler.gcEnd == null || sampler.gcStart == null ? -1 : sampler.gcEnd.gcMillis() - sampler.gcStart.gcMillis(),
                 aborted.get());
+    }
+
+    /** Sets the event loops only when asked, so that a "before" qmeter-core without that setting still runs. */
+    private LlmClient client(LlmClient c) {
+        return ioThreads == LlmClient.DEFAULT_IO_THREADS ? c : c.ioThreads(ioThreads);
     }
 
     /** Samples CPU and stub counters at the window's edges and heap/threads every 100 ms. */

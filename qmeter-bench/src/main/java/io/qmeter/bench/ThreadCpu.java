@@ -69,7 +69,7 @@ public final class ThreadCpu {
     }
 
     private static String role(String name) {
-        if (name.startsWith("reactor-http") || name.contains("epoll") || name.contains("nio")) {
+        if (name.startsWith("qmeter-io") || name.contains("epoll") || name.contains("nio")) {
             return "eventloop";
         }
         if (name.startsWith("qmeter-dispatcher")) {

@@ -1,55 +1,48 @@
 package io.qmeter.client;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.util.Timeout;
-import io.netty.util.Timer;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.BaseSubscriber;
-import reactor.core.publisher.Mono;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.HttpClientResponse;
-import reactor.netty.http.client.PrematureCloseException;
 
 /**
- * The state of one request of {@link LlmClient}: receives the response buffers on the event loop,
- * decodes and measures them, runs the timeouts, and completes the future exactly once.
+ * The state of one request of {@link LlmClient}: writes it, decodes and measures the response,
+ * runs its timeouts, and completes the future exactly once.
  *
- * <p>All mutation happens under this object's monitor (the event loop and the timer thread both
- * touch it); the future is completed outside the monitor.
+ * <p>Confined to its pool's event loop: every method except the constructor runs on
+ * {@link Pool#loop}, so nothing is locked. Other threads reach it only through
+ * {@code loop.execute(...)}.
  */
-final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Listener {
+final class Exchange implements SseDecoder.Listener {
 
     private static final Logger LOG = LoggerFactory.getLogger(LlmClient.class);
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
     private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
     private static final int PREVIEW_BYTES = 160;
-    private static final int SCRATCH_BYTES = 16 * 1024;
-    private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[SCRATCH_BYTES]);
 
     private enum Mode { WAITING, STREAM, BODY, ERROR_BODY }
 
     private final LlmClient client;
+    private final Pool pool;
     private final CompletionRequest request;
     private final long index;
     private final long scheduledNanos;
+    private final byte[] bytes;
     private final CompletableFuture<RequestRecord> future = new CompletableFuture<>();
     private final ChunkInterpreter interpreter;
 
@@ -62,6 +55,8 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
     private int bodyLength;
     private boolean bodyTruncated;
 
+    private long dispatchNanos = -1;
+    private long startNanos;
     private long sentNanos = -1;
     private long bufferNanos;
     private long lastBufferNanos;
@@ -72,20 +67,24 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
     private int chunkCount;
     private boolean continuousUsage = true;
 
+    private boolean started;
+    /** Waiting in the pool's queue for a connection. */
+    boolean queued;
     private boolean finished;
     private boolean responseEnded;
     private RequestRecord completed;
+    private Pool.Connection connection;
 
-    private Timer timer;
-    private Timeout requestTimer;
-    private Timeout firstTokenTimer;
-    private Timeout idleTimer;
+    /** The scheduled start of {@link #startAt}, until it runs. */
+    private ScheduledFuture<?> timer;
 
-    Exchange(LlmClient client, CompletionRequest request, long index, long scheduledNanos) {
+    Exchange(LlmClient client, Pool pool, CompletionRequest request, long index, long scheduledNanos, byte[] bytes) {
         this.client = client;
+        this.pool = pool;
         this.request = request;
         this.index = index;
         this.scheduledNanos = scheduledNanos;
+        this.bytes = bytes;
         this.interpreter = new ChunkInterpreter(request.keepText());
     }
 
@@ -93,121 +92,141 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
         return future;
     }
 
-    void failBeforeStart(Outcome outcome, String message) {
-        RequestRecord r;
-        synchronized (this) {
-            r = finishLocked(outcome, message);
+    // ---------------------------------------------------------------- starting
+
+    /** Sends now (on the loop). {@code timed}: the record gets the dispatch time (scheduled sending). */
+    void start(boolean timed) {
+        timer = null; // the scheduled start that called us, if any
+        pool.track(this);
+        if (finished) {
+            return;
         }
-        complete(r);
+        started = true;
+        startNanos = System.nanoTime();
+        if (timed) {
+            dispatchNanos = startNanos;
+        }
+        if (client.isClosed()) {
+            finish(Outcome.CANCELLED, "not sent: the client is closed");
+            return;
+        }
+        pool.acquire(this);
     }
 
-    void start(HttpClient http, Timer timer, String uri, byte[] bytes) {
-        this.timer = timer;
-        try {
-            synchronized (this) {
-                if (finished) {
-                    return; // cancelled by a concurrent close()
-                }
-                requestTimer = timer.newTimeout(t -> onTimeout(TimeoutKind.REQUEST),
-                        client.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
-                firstTokenTimer = timer.newTimeout(t -> onTimeout(TimeoutKind.FIRST_TOKEN),
-                        client.firstTokenTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            }
-            boolean stream = request.stream();
-            int length = bytes.length;
-            http.post()
-                    .uri(uri)
-                    .send((req, out) -> {
-                        req.header(HttpHeaderNames.ACCEPT, stream ? "text/event-stream" : "application/json");
-                        req.header(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(length));
-                        return out.send(Mono.just(Unpooled.wrappedBuffer(bytes))).then(Mono.fromRunnable(this::onSent));
-                    })
-                    .response((resp, flux) -> {
-                        onResponse(resp);
-                        return flux;
-                    })
-                    .subscribe(this);
-        } catch (RuntimeException e) {
-            // e.g. the timer was stopped because the client is being closed
-            RequestRecord r;
-            synchronized (this) {
-                r = finishLocked(client.isClosed() ? Outcome.CANCELLED : Outcome.CONNECTION_ERROR,
-                        "not sent: " + e);
-            }
-            complete(r);
-            dispose();
+    /**
+     * Holds the request until {@code scheduledNanos} (on the loop), then starts it. The loop's timer
+     * is set a little early and the rest is spun: a sleeping thread takes tens of microseconds to
+     * run again after its timer fires (more on a virtual machine), which would otherwise all be lag.
+     */
+    void startAt() {
+        pool.track(this);
+        long early = scheduledNanos - pool.spinBefore(scheduledNanos) - System.nanoTime();
+        if (early <= 0 || client.isClosed()) {
+            startWhenDue();
+        } else {
+            timer = pool.loop.schedule(this::startWhenDue, early, TimeUnit.NANOSECONDS);
         }
     }
 
-    // ---------------------------------------------------------------- event loop callbacks
-
-    private synchronized void onSent() {
-        sentNanos = System.nanoTime();
+    private void startWhenDue() {
+        while (!finished && System.nanoTime() - scheduledNanos < 0 && !client.isClosed()) {
+            Thread.onSpinWait();
+        }
+        start(true);
     }
 
-    private void onResponse(HttpClientResponse resp) {
-        synchronized (this) {
-            if (finished) {
-                return;
-            }
-            httpStatus = resp.status().code();
-            contentType = resp.responseHeaders().get(HttpHeaderNames.CONTENT_TYPE);
-            String ct = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
-            if (httpStatus >= 300) {
-                mode = Mode.ERROR_BODY;
-            } else if (request.stream() && !ct.startsWith("application/json")) {
-                mode = Mode.STREAM;
-                decoder = new SseDecoder(this);
-            } else {
-                mode = Mode.BODY;
-            }
+    /** Sends now (on the loop). */
+    void startNow() {
+        start(false);
+    }
+
+    /** Ends the request without running it (the loop refused the task: the client is closing). */
+    void rejected(String why) {
+        if (!finished) {
+            finish(Outcome.CANCELLED, why);
         }
     }
 
-    @Override
-    protected void hookOnNext(ByteBuf buf) {
-        RequestRecord r;
-        boolean failed;
-        synchronized (this) {
-            long now = System.nanoTime();
-            bufferNanos = now;
-            lastBufferNanos = now;
-            if (finished) {
-                return;
+    boolean wantsConnection() {
+        return !finished;
+    }
+
+    void write(Pool.Connection c) {
+        queued = false;
+        connection = c;
+        c.assign(this);
+        byte[] head = client.head(request.endpoint(), request.stream());
+        byte[] length = Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII);
+        ByteBuf buf = c.channel.alloc().directBuffer(head.length + length.length + 4 + bytes.length);
+        buf.writeBytes(head).writeBytes(length).writeShort(0x0d0a).writeShort(0x0d0a).writeBytes(bytes);
+        c.channel.writeAndFlush(buf).addListener(f -> {
+            if (f.isSuccess()) {
+                sentNanos = System.nanoTime();
+            } else if (!finished && connection == c) {
+                c.current = null;
+                onClosed(f.cause());
+                c.channel.close();
             }
-            switch (mode) {
-                case STREAM -> feed(buf);
-                case BODY -> keep(buf, MAX_BODY_BYTES);
-                case ERROR_BODY -> keep(buf, MAX_ERROR_BODY_BYTES);
-                default -> { }
-            }
-            if (mode == Mode.BODY && bodyTruncated) {
-                finishLocked(Outcome.MALFORMED, "response body larger than " + MAX_BODY_BYTES + " bytes");
-            }
-            r = completed;
-            failed = r != null && r.outcome() != Outcome.OK;
+        });
+    }
+
+    void connectFailed(Throwable cause) {
+        if (finished) {
+            return;
         }
-        if (r != null) {
-            complete(r);
-            if (failed) {
-                dispose();
-            } else {
-                scheduleDrain();
-            }
+        classify(cause);
+    }
+
+    // ---------------------------------------------------------------- response
+
+    void onResponse(int status, String type) {
+        if (finished) {
+            return;
+        }
+        httpStatus = status;
+        contentType = type;
+        String ct = type == null ? "" : type.toLowerCase(Locale.ROOT);
+        if (status >= 300) {
+            mode = Mode.ERROR_BODY;
+        } else if (request.stream() && !ct.startsWith("application/json")) {
+            mode = Mode.STREAM;
+            decoder = new SseDecoder(this);
+        } else {
+            mode = Mode.BODY;
         }
     }
 
-    private void feed(ByteBuf buf) {
-        int n = buf.readableBytes();
+    /** Body bytes {@code [index, index + length)} of {@code buf}, from a network buffer read at {@code nanos}. */
+    void onBuffer(ByteBuf buf, int index, int length, long nanos) {
+        bufferNanos = nanos;
+        lastBufferNanos = nanos;
+        if (finished || length == 0) {
+            return;
+        }
+        switch (mode) {
+            case STREAM -> feed(buf, index, length);
+            case BODY -> keep(buf, index, length, MAX_BODY_BYTES);
+            case ERROR_BODY -> keep(buf, index, length, MAX_ERROR_BODY_BYTES);
+            default -> { }
+        }
+        if (mode == Mode.BODY && bodyTruncated) {
+            finish(Outcome.MALFORMED, "response body larger than " + MAX_BODY_BYTES + " bytes");
+        }
+        if (finished && completed.outcome() != Outcome.OK) {
+            dropConnection();
+        }
+    }
+
+    private void feed(ByteBuf buf, int index, int n) {
         if (decoder.eventCount() == 0 && bodyLength < PREVIEW_BYTES) {
-            keepPreview(buf);
+            keepPreview(buf, index, n);
         }
         try {
             if (buf.hasArray()) {
-                decoder.feed(buf.array(), buf.arrayOffset() + buf.readerIndex(), n);
+                decoder.feed(buf.array(), buf.arrayOffset() + index, n);
             } else {
-                byte[] scratch = SCRATCH.get();
-                int at = buf.readerIndex();
+                byte[] scratch = pool.scratch;
+                int at = index;
                 while (n > 0 && !finished) {
                     int k = Math.min(n, scratch.length);
                     buf.getBytes(at, scratch, 0, k);
@@ -217,21 +236,20 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
                 }
             }
         } catch (SseDecoder.TooLargeException e) {
-            finishLocked(Outcome.MALFORMED, e.getMessage());
+            finish(Outcome.MALFORMED, e.getMessage());
         }
     }
 
-    private void keepPreview(ByteBuf buf) {
-        int k = Math.min(buf.readableBytes(), PREVIEW_BYTES - bodyLength);
+    private void keepPreview(ByteBuf buf, int index, int n) {
+        int k = Math.min(n, PREVIEW_BYTES - bodyLength);
         if (body == null) {
             body = new byte[PREVIEW_BYTES];
         }
-        buf.getBytes(buf.readerIndex(), body, bodyLength, k);
+        buf.getBytes(index, body, bodyLength, k);
         bodyLength += k;
     }
 
-    private void keep(ByteBuf buf, int max) {
-        int n = buf.readableBytes();
+    private void keep(ByteBuf buf, int index, int n, int max) {
         int k = Math.min(n, max - bodyLength);
         if (k < n) {
             bodyTruncated = true;
@@ -244,11 +262,11 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
         } else if (bodyLength + k > body.length) {
             body = Arrays.copyOf(body, Math.max(bodyLength + k, Math.min(max, body.length * 2)));
         }
-        buf.getBytes(buf.readerIndex(), body, bodyLength, k);
+        buf.getBytes(index, body, bodyLength, k);
         bodyLength += k;
     }
 
-    /** One SSE event, called by the decoder inside {@link #feed}; under the monitor. */
+    /** One SSE event, called by the decoder inside {@link #feed}. */
     @Override
     public void onEvent(String type, byte[] data, int offset, int length) {
         if (finished) {
@@ -262,16 +280,16 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
         if (type != null && type.equals("error")) {
             String msg = kind == ChunkInterpreter.Kind.ERROR ? interpreter.errorMessage()
                     : new String(data, offset, Math.min(length, 500), StandardCharsets.UTF_8);
-            finishLocked(Outcome.STREAM_ERROR, "error event in the stream after " + chunkCount
+            finish(Outcome.STREAM_ERROR, "error event in the stream after " + chunkCount
                     + " content chunks: " + msg);
             return;
         }
         switch (kind) {
             case CONTENT -> onContent(bufferNanos, interpreter.chunkTokens());
-            case DONE -> finishLocked(Outcome.OK, null);
-            case ERROR -> finishLocked(Outcome.STREAM_ERROR, "error event in the stream after " + chunkCount
+            case DONE -> finish(Outcome.OK, null);
+            case ERROR -> finish(Outcome.STREAM_ERROR, "error event in the stream after " + chunkCount
                     + " content chunks: " + interpreter.errorMessage());
-            case MALFORMED -> finishLocked(Outcome.MALFORMED, interpreter.errorMessage());
+            case MALFORMED -> finish(Outcome.MALFORMED, interpreter.errorMessage());
             default -> { }
         }
     }
@@ -307,56 +325,49 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
         chunkCount++;
         if (firstTokenNanos < 0) {
             firstTokenNanos = t;
-            if (firstTokenTimer != null) {
-                firstTokenTimer.cancel();
-            }
-            scheduleIdle(client.idleTimeout().toNanos());
         }
         lastTokenNanos = t;
     }
 
-    @Override
-    protected void hookOnComplete() {
-        RequestRecord r;
-        synchronized (this) {
-            endedLocked();
-            if (finished) {
-                return;
-            }
-            switch (mode) {
-                case STREAM -> endStream();
-                case BODY -> endBody();
-                case ERROR_BODY -> finishLocked(Outcome.HTTP_ERROR, httpErrorMessage(null));
-                default -> finishLocked(Outcome.CONNECTION_ERROR, "the connection ended without a response");
-            }
-            r = completed;
+    /** The response's last byte arrived (the connection goes back to the pool). */
+    void onResponseEnd() {
+        responseEnded = true;
+        connection = null;
+        if (finished) {
+            pool.untrack(this); // the drain limit after [DONE] is no longer needed
+            return;
         }
-        complete(r);
+        switch (mode) {
+            case STREAM -> endStream();
+            case BODY -> endBody();
+            case ERROR_BODY -> finish(Outcome.HTTP_ERROR, httpErrorMessage(null));
+            default -> finish(Outcome.CONNECTION_ERROR, "the connection ended without a response");
+        }
     }
 
     private void endStream() {
         try {
             decoder.end();
         } catch (SseDecoder.TooLargeException e) {
-            finishLocked(Outcome.MALFORMED, e.getMessage());
+            finish(Outcome.MALFORMED, e.getMessage());
             return;
         }
         if (finished) {
             return;
         }
         if (decoder.eventCount() == 0 && bodyLength > 0) {
-            finishLocked(Outcome.MALFORMED, "expected an SSE stream (HTTP " + httpStatus + ", Content-Type "
+            finish(Outcome.MALFORMED, "expected an SSE stream (HTTP " + httpStatus + ", Content-Type "
                     + contentType + ") but got no event; the body starts with '" + preview() + "'");
             return;
         }
-        finishLocked(Outcome.STREAM_ERROR, "the stream ended before [DONE] after " + chunkCount + " content chunks"
+        finish(Outcome.STREAM_ERROR, "the stream ended before [DONE] after " + chunkCount + " content chunks"
                 + (interpreter.finishReason() != null ? " (finish_reason was '" + interpreter.finishReason() + "')" : "")
                 + "; the server closed it early");
     }
 
     private void endBody() {
         if (bodyLength == 0) {
-            finishLocked(Outcome.MALFORMED, "HTTP " + httpStatus + " with an empty body; expected a JSON completion");
+            finish(Outcome.MALFORMED, "HTTP " + httpStatus + " with an empty body; expected a JSON completion");
             return;
         }
         ChunkInterpreter.Kind kind = interpreter.interpret(body, 0, bodyLength);
@@ -365,32 +376,52 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
                 if (kind == ChunkInterpreter.Kind.CONTENT) {
                     onContent(lastBufferNanos, -1);
                 }
-                finishLocked(Outcome.OK, null);
+                finish(Outcome.OK, null);
             }
-            case ERROR -> finishLocked(Outcome.STREAM_ERROR, "the server reported an error in an HTTP "
+            case ERROR -> finish(Outcome.STREAM_ERROR, "the server reported an error in an HTTP "
                     + httpStatus + " response: " + interpreter.errorMessage());
-            case MALFORMED -> finishLocked(Outcome.MALFORMED, interpreter.errorMessage());
-            default -> finishLocked(Outcome.MALFORMED, "expected a JSON completion body, got '" + preview() + "'");
+            case MALFORMED -> finish(Outcome.MALFORMED, interpreter.errorMessage());
+            default -> finish(Outcome.MALFORMED, "expected a JSON completion body, got '" + preview() + "'");
         }
     }
 
-    @Override
-    protected void hookOnError(Throwable e) {
-        RequestRecord r;
-        synchronized (this) {
-            endedLocked();
-            if (finished) {
-                return;
-            }
-            classify(e);
-            r = completed;
+    /** The bytes on the connection are not HTTP. */
+    void malformedHttp(String why) {
+        connection = null;
+        responseEnded = true;
+        if (finished) {
+            pool.untrack(this);
+        } else {
+            finish(Outcome.MALFORMED, "the response is not valid HTTP: " + why);
         }
-        complete(r);
+    }
+
+    /** The connection closed ({@code cause} null) or failed while this exchange owned it. */
+    void onClosed(Throwable cause) {
+        connection = null;
+        responseEnded = true;
+        if (finished) {
+            pool.untrack(this);
+            return;
+        }
+        if (cause == null) {
+            switch (mode) {
+                case WAITING -> finish(Outcome.CONNECTION_ERROR, "the server closed the connection before "
+                        + "responding (" + where() + ")");
+                case STREAM -> finish(Outcome.STREAM_ERROR, "the stream was cut before [DONE] after " + chunkCount
+                        + " content chunks: the server closed the connection");
+                case BODY -> finish(Outcome.STREAM_ERROR, "the response body was cut after " + bodyLength
+                        + " bytes: the server closed the connection");
+                case ERROR_BODY -> finish(Outcome.HTTP_ERROR, httpErrorMessage("the server closed the connection"));
+            }
+        } else {
+            classify(cause);
+        }
     }
 
     private void classify(Throwable e) {
         if (client.isClosed()) {
-            finishLocked(Outcome.CANCELLED, "the client was closed while the request was in flight (" + describe(e) + ")");
+            finish(Outcome.CANCELLED, "the client was closed while the request was in flight (" + describe(e) + ")");
             return;
         }
         Throwable root = e;
@@ -399,45 +430,43 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
             root = root.getCause();
         }
         if (e instanceof ConnectTimeoutException || root instanceof ConnectTimeoutException) {
-            finishLocked(Outcome.TIMEOUT, "connect timeout: no connection to " + client.baseUrl().getHost() + ":"
-                    + port() + " within " + client.connectTimeout());
+            finish(Outcome.TIMEOUT, "connect timeout: no connection to " + where() + " within "
+                    + client.connectTimeout());
             return;
         }
-        if (e instanceof DecoderException || root instanceof DecoderException
-                || (mode == Mode.WAITING && e instanceof IllegalArgumentException)) {
-            finishLocked(Outcome.MALFORMED, "the response is not valid HTTP: " + describe(e));
+        if (e instanceof SSLException || root instanceof SSLException) {
+            finish(Outcome.CONNECTION_ERROR, "TLS with " + where() + " failed: " + describe(root));
+            return;
+        }
+        if (e instanceof DecoderException || root instanceof DecoderException) {
+            finish(Outcome.MALFORMED, "the response is not valid HTTP: " + describe(e));
             return;
         }
         switch (mode) {
-            case WAITING -> finishLocked(Outcome.CONNECTION_ERROR, connectionMessage(e, root));
-            case STREAM -> finishLocked(Outcome.STREAM_ERROR, "the stream was cut before [DONE] after " + chunkCount
+            case WAITING -> finish(Outcome.CONNECTION_ERROR, connectionMessage(e, root));
+            case STREAM -> finish(Outcome.STREAM_ERROR, "the stream was cut before [DONE] after " + chunkCount
                     + " content chunks: " + describe(e));
-            case BODY -> finishLocked(Outcome.STREAM_ERROR, "the response body was cut after " + bodyLength
+            case BODY -> finish(Outcome.STREAM_ERROR, "the response body was cut after " + bodyLength
                     + " bytes: " + describe(e));
-            case ERROR_BODY -> finishLocked(Outcome.HTTP_ERROR, httpErrorMessage(describe(e)));
+            case ERROR_BODY -> finish(Outcome.HTTP_ERROR, httpErrorMessage(describe(e)));
         }
     }
 
     private String connectionMessage(Throwable e, Throwable root) {
-        String where = client.baseUrl().getHost() + ":" + port();
         if (e instanceof ConnectException || root instanceof ConnectException) {
-            return "connection refused by " + where + " (is the server running?): " + describe(root);
+            return "connection refused by " + where() + " (is the server running?): " + describe(root);
         }
         if (root instanceof UnknownHostException || root instanceof NoRouteToHostException) {
-            return "cannot reach " + where + ": " + describe(root);
-        }
-        if (e instanceof PrematureCloseException || root instanceof ClosedChannelException) {
-            return "the server closed the connection before responding (" + where + "): " + describe(e);
+            return "cannot reach " + where() + ": " + describe(root);
         }
         if (root instanceof IOException) {
-            return "the connection to " + where + " broke before a response: " + describe(root);
+            return "the connection to " + where() + " broke before a response: " + describe(root);
         }
-        return "the request to " + where + " failed before a response: " + describe(e);
+        return "the request to " + where() + " failed before a response: " + describe(e);
     }
 
-    private int port() {
-        int p = client.baseUrl().getPort();
-        return p >= 0 ? p : "https".equalsIgnoreCase(client.baseUrl().getScheme()) ? 443 : 80;
+    private String where() {
+        return client.baseUrl().getHost() + ":" + client.port();
     }
 
     private static String describe(Throwable e) {
@@ -447,46 +476,36 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
 
     // ---------------------------------------------------------------- timeouts
 
-    private enum TimeoutKind { REQUEST, FIRST_TOKEN, IDLE }
-
-    private void onTimeout(TimeoutKind kind) {
-        RequestRecord r = null;
-        boolean disposeOnly = false;
-        synchronized (this) {
-            if (finished) {
-                // after [DONE]: a server that never ends the response must not hold the connection
-                disposeOnly = kind == TimeoutKind.IDLE && !responseEnded;
-            } else {
-                switch (kind) {
-                    case REQUEST -> finishLocked(Outcome.TIMEOUT, "request timeout: the request did not complete within "
-                            + client.requestTimeout() + " (" + progress() + ")");
-                    case FIRST_TOKEN -> {
-                        if (firstTokenNanos < 0) {
-                            finishLocked(Outcome.TIMEOUT, "first-token timeout: no content within "
-                                    + client.firstTokenTimeout() + " of sending (" + progress() + ")");
-                        }
-                    }
-                    case IDLE -> {
-                        long idle = client.idleTimeout().toNanos();
-                        long quiet = System.nanoTime() - lastBufferNanos;
-                        if (quiet >= idle) {
-                            finishLocked(Outcome.TIMEOUT, "idle timeout: no data for "
-                                    + Duration.ofMillis(quiet / 1_000_000) + " (limit " + client.idleTimeout()
-                                    + ") after " + chunkCount + " content chunks");
-                        } else {
-                            scheduleIdle(idle - quiet);
-                        }
-                    }
-                }
+    /**
+     * Called by the pool's timeout sweep (every {@link LlmClient#timeoutTick()}) for each exchange
+     * it tracks: ends the request when one of its timeouts has passed; after {@code [DONE]}, closes
+     * a connection the server keeps open for longer than the idle timeout.
+     */
+    void checkTimeouts(long now) {
+        if (!started) {
+            return;
+        }
+        if (finished) {
+            // after [DONE]: a server that never ends the response must not hold the connection
+            if (!responseEnded && now - lastBufferNanos >= client.idleTimeout().toNanos()) {
+                dropConnection();
             }
-            r = completed;
+            return;
         }
-        if (r != null) {
-            complete(r);
-            dispose();
-        } else if (disposeOnly) {
-            dispose();
+        if (now - startNanos >= client.requestTimeout().toNanos()) {
+            finish(Outcome.TIMEOUT, "request timeout: the request did not complete within "
+                    + client.requestTimeout() + " (" + progress() + ")");
+        } else if (firstTokenNanos < 0 && now - startNanos >= client.firstTokenTimeout().toNanos()) {
+            finish(Outcome.TIMEOUT, "first-token timeout: no content within "
+                    + client.firstTokenTimeout() + " of sending (" + progress() + ")");
+        } else if (firstTokenNanos >= 0 && now - lastBufferNanos >= client.idleTimeout().toNanos()) {
+            long quiet = now - lastBufferNanos;
+            finish(Outcome.TIMEOUT, "idle timeout: no data for " + Duration.ofMillis(quiet / 1_000_000)
+                    + " (limit " + client.idleTimeout() + ") after " + chunkCount + " content chunks");
+        } else {
+            return;
         }
+        dropConnection();
     }
 
     private String progress() {
@@ -496,50 +515,22 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
         return "HTTP " + httpStatus + ", " + chunkCount + " content chunks";
     }
 
-    private void scheduleIdle(long nanos) {
-        if (timer == null) {
-            return;
-        }
-        try {
-            idleTimer = timer.newTimeout(t -> onTimeout(TimeoutKind.IDLE), nanos, TimeUnit.NANOSECONDS);
-        } catch (RuntimeException e) {
-            // timer stopped: the client is closing
-        }
-    }
-
-    /** After [DONE]: bounds how long a server may keep the finished response open (then the connection is closed). */
-    private synchronized void scheduleDrain() {
-        if (!responseEnded) {
-            scheduleIdle(client.idleTimeout().toNanos());
-        }
-    }
-
-    /** The response ended: no timer may keep this exchange alive any longer. Under the monitor. */
-    private void endedLocked() {
-        responseEnded = true;
-        if (idleTimer != null) {
-            idleTimer.cancel();
-            idleTimer = null;
+    private void cancelStart() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
         }
     }
 
     // ---------------------------------------------------------------- ending
 
-    /** Builds the record once and stops the timers; under the monitor. */
-    private RequestRecord finishLocked(Outcome outcome, String error) {
+    /** Builds the record once and completes the future. */
+    private void finish(Outcome outcome, String error) {
         if (finished) {
-            return completed;
+            return;
         }
         finished = true;
-        if (requestTimer != null) {
-            requestTimer.cancel();
-        }
-        if (firstTokenTimer != null) {
-            firstTokenTimer.cancel();
-        }
-        if (idleTimer != null) {
-            idleTimer.cancel();
-        }
+        cancelStart();
         long[] chunks = chunkNanos == null ? new long[0] : Arrays.copyOf(chunkNanos, chunkCount);
         int[] tokens = chunkTokens == null || !continuousUsage ? null : Arrays.copyOf(chunkTokens, chunkCount);
         int completion = interpreter.completionTokens();
@@ -547,47 +538,46 @@ final class Exchange extends BaseSubscriber<ByteBuf> implements SseDecoder.Liste
         int served = counted ? chunkCount : completion;
         completed = new RequestRecord(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunks, tokens,
                 request.prompt().inputTokens(), interpreter.promptTokens(), request.maxTokens(), served, counted,
-                interpreter.finishReason(), outcome, httpStatus, error, request.keepText() ? interpreter.text() : null);
+                interpreter.finishReason(), outcome, httpStatus, error, request.keepText() ? interpreter.text() : null,
+                dispatchNanos);
         // free what the record does not need
         chunkNanos = null;
         chunkTokens = null;
         decoder = null;
-        if (outcome != Outcome.HTTP_ERROR) {
-            body = null;
+        body = null;
+        if (queued) {
+            pool.forget(this);
         }
-        return completed;
+        if (connection == null || responseEnded) {
+            pool.untrack(this);
+        } // else the sweep keeps watching until the response ends (the drain limit after [DONE])
+        if (future.complete(completed) && outcome != Outcome.OK) {
+            LOG.debug("request #{} ended {}: {}", index, outcome, error);
+        }
     }
 
-    /** Ends the request because its client is closing: CANCELLED, and the connection is closed. */
-    void cancelByClose() {
-        cancel("the client was closed while the request was in flight");
-    }
-
-    /** The caller cancelled the returned future: stop the stream and free the connection. */
-    void cancelByCaller() {
-        cancel("the caller cancelled the request");
-    }
-
-    private void cancel(String why) {
-        RequestRecord r;
-        synchronized (this) {
-            if (finished) {
-                return;
+    /** Closes the connection this exchange holds, if any (its response will not be read to the end). */
+    private void dropConnection() {
+        Pool.Connection c = connection;
+        connection = null;
+        if (finished) {
+            pool.untrack(this);
+        }
+        if (c != null) {
+            if (c.current == this) {
+                c.current = null;
             }
-            r = finishLocked(Outcome.CANCELLED, why + " (" + progress() + ")");
+            c.channel.close();
         }
-        complete(r);
-        dispose();
     }
 
-    private void complete(RequestRecord r) {
-        if (r == null) {
+    /** Ends the request as CANCELLED (client closing, or the caller cancelled the future) and frees its connection. */
+    void cancel(String why) {
+        if (finished) {
             return;
         }
-        client.ended(this);
-        if (future.complete(r) && r.outcome() != Outcome.OK) {
-            LOG.debug("request #{} ended {}: {}", index, r.outcome(), r.error());
-        }
+        finish(Outcome.CANCELLED, why + " (" + (started ? progress() : "not yet sent") + ")");
+        dropConnection();
     }
 
     private String httpErrorMessage(String cut) {

@@ -28,6 +28,32 @@ public interface RequestSender extends AutoCloseable {
      */
     CompletableFuture<RequestRecord> send(CompletionRequest request, long index, long scheduledNanos);
 
+    /**
+     * Whether {@link #sendAt} holds a request until its due time itself (so the load runner can
+     * hand requests over ahead of time instead of waking up for each one). False by default.
+     *
+     * @return true when {@link #sendAt} is implemented
+     */
+    default boolean sendsAhead() {
+        return false;
+    }
+
+    /**
+     * Sends a request at {@code scheduledNanos} (at once when that has passed). The record's
+     * {@code dispatchNanos} is when the sender started sending it, so schedule lag measures the
+     * sender's own timing. Cancelling the future before the due time means it is never sent.
+     * Only for senders whose {@link #sendsAhead()} is true.
+     *
+     * @param request        the request
+     * @param index          its position in the run's schedule
+     * @param scheduledNanos when to send it ({@link System#nanoTime()})
+     * @return the measured record; never completes exceptionally
+     * @throws UnsupportedOperationException when {@link #sendsAhead()} is false
+     */
+    default CompletableFuture<RequestRecord> sendAt(CompletionRequest request, long index, long scheduledNanos) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " sends only now; check sendsAhead()");
+    }
+
     /** Releases connections; idempotent. */
     @Override
     void close();

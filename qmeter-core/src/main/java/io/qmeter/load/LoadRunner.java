@@ -40,6 +40,12 @@ import org.slf4j.LoggerFactory;
  * full waits in a FIFO queue and is sent when a permit frees up; that wait shows as queue delay
  * (sent − scheduled), never as schedule lag, and the dispatcher never blocks on it.
  *
+ * <p>With a sender that {@linkplain RequestSender#sendsAhead() sends ahead} (such as
+ * {@link io.qmeter.client.LlmClient}) and no in-flight cap, the dispatcher instead hands requests
+ * over up to 10 ms before they are due, in batches, and the sender's I/O thread sends each at its
+ * due time; the dispatch time in the record is then the sender's. This removes the wake-up of a
+ * second thread per request, which on a small machine is what makes the schedule slip.
+ *
  * <p>Every scheduled request ends as a record: when the drain timeout passes or the run is
  * cancelled, outstanding requests are recorded as {@link Outcome#CANCELLED} with the reason. The
  * sender is not closed (its owner closes it).
@@ -54,6 +60,11 @@ public final class LoadRunner implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadRunner.class);
     private static final long START_MARGIN_NANOS = 2_000_000L;
+    /**
+     * With a sender that sends ahead: requests are handed over up to this long before they are due,
+     * in batches at least half of it apart.
+     */
+    static final long AHEAD_NANOS = 10_000_000L;
     private static final ThreadLocal<boolean[]> DRAINING = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private final LoadPlan plan;
@@ -68,6 +79,8 @@ public final class LoadRunner implements AutoCloseable {
     private final Object capLock = new Object();
     private final ArrayDeque<Item> capQueue = new ArrayDeque<>();
     private final Semaphore permits;
+    /** The sender holds requests until due ({@link RequestSender#sendAt}); only without an in-flight cap. */
+    private final boolean ahead;
     private boolean capClosed; // guarded by capLock
 
     private final AtomicLong outstanding = new AtomicLong(1);
@@ -98,6 +111,7 @@ public final class LoadRunner implements AutoCloseable {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.sensor = sensor;
         this.permits = plan.maxInFlight() > 0 ? new Semaphore(plan.maxInFlight()) : null;
+        this.ahead = permits == null && sender.sendsAhead();
     }
 
     /**
@@ -230,6 +244,7 @@ public final class LoadRunner implements AutoCloseable {
         // server need. The cap leaves low rates (<= 1,000 req/s) unchanged.
         double meanGapNanos = 10.0 * spinNanos;
         long previousOffset = 0;
+        long nextBatchNanos = Long.MIN_VALUE;
         boolean measuredOpen = true;
         long i = 0;
         String reason;
@@ -267,14 +282,26 @@ public final class LoadRunner implements AutoCloseable {
                 }
                 CompletionRequest request = plan.template().withPrompt(prompts.next());
                 long due = t0 + off;
-                meanGapNanos += ((off - previousOffset) - meanGapNanos) / 64.0;
-                previousOffset = off;
-                waitUntil(due, Math.min(spinNanos, (long) (meanGapNanos / 10)));
+                long now;
+                if (ahead) {
+                    // hand the request over up to AHEAD_NANOS early; the sender's I/O thread sends it
+                    // when due and records the dispatch time. Batches are at least half of that apart.
+                    if (due - AHEAD_NANOS - System.nanoTime() > 0) {
+                        long wake = Math.max(due - AHEAD_NANOS, nextBatchNanos);
+                        waitUntil(wake, 0);
+                        nextBatchNanos = System.nanoTime() + AHEAD_NANOS / 2;
+                    }
+                    now = -1;
+                } else {
+                    meanGapNanos += ((off - previousOffset) - meanGapNanos) / 64.0;
+                    previousOffset = off;
+                    waitUntil(due, Math.min(spinNanos, (long) (meanGapNanos / 10)));
+                    now = System.nanoTime();
+                }
                 if (stopped.get()) {
                     reason = "cancelled";
                     break;
                 }
-                long now = System.nanoTime();
                 boolean measured = off >= windowStartNanos && off <= windowEndNanos;
                 lastOffsetNanos = off;
                 dispatch(new Item(i, due, now, request, measured));
@@ -366,7 +393,8 @@ public final class LoadRunner implements AutoCloseable {
     private void send(Item it) {
         CompletableFuture<RequestRecord> f;
         try {
-            f = sender.send(it.request, it.index, it.scheduledNanos);
+            f = ahead ? sender.sendAt(it.request, it.index, it.scheduledNanos)
+                    : sender.send(it.request, it.index, it.scheduledNanos);
         } catch (RuntimeException e) {
             LOG.warn("RequestSender.send threw for request {}", it.index, e);
             complete(it, null, e);
@@ -396,7 +424,8 @@ public final class LoadRunner implements AutoCloseable {
     }
 
     private void finish(Item it, RequestRecord rec) {
-        done.add(rec.withDispatchNanos(it.dispatchNanos));
+        // sent ahead, the sender recorded when it dispatched; otherwise the dispatcher did
+        done.add(ahead ? rec : rec.withDispatchNanos(it.dispatchNanos));
         if (it.measured && measuredOutstanding.decrementAndGet() == 0) {
             measuredDone.complete(null);
         }

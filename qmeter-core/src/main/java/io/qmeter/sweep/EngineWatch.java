@@ -43,10 +43,24 @@ final class EngineWatch implements RequestSender {
 
     @Override
     public CompletableFuture<RequestRecord> send(CompletionRequest request, long index, long scheduledNanos) {
+        return watch(delegate.send(request, index, scheduledNanos));
+    }
+
+    @Override
+    public boolean sendsAhead() {
+        return delegate.sendsAhead();
+    }
+
+    @Override
+    public CompletableFuture<RequestRecord> sendAt(CompletionRequest request, long index, long scheduledNanos) {
+        return watch(delegate.sendAt(request, index, scheduledNanos));
+    }
+
+    private CompletableFuture<RequestRecord> watch(CompletableFuture<RequestRecord> sent) {
         if (inFlight.getAndIncrement() == 0) {
             lastProgressNanos.set(System.nanoTime());
         }
-        return delegate.send(request, index, scheduledNanos).whenComplete((r, e) -> {
+        CompletableFuture<RequestRecord> watched = sent.whenComplete((r, e) -> {
             inFlight.decrementAndGet();
             lastProgressNanos.set(System.nanoTime());
             if (r != null && isEngineError(r)) {
@@ -54,6 +68,13 @@ final class EngineWatch implements RequestSender {
                 lastEngineError = r.outcome() + (r.error() == null ? "" : ": " + r.error());
             }
         });
+        // the load runner cancels what is still open when a run ends: pass that on to the sender
+        watched.whenComplete((r, e) -> {
+            if (watched.isCancelled()) {
+                sent.cancel(true);
+            }
+        });
+        return watched;
     }
 
     /** Outcomes that say the engine (not the request) is in trouble. */

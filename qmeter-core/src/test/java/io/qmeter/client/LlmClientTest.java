@@ -231,6 +231,91 @@ class LlmClientTest {
         }
     }
 
+    @Test
+    void sequentialRequestsReuseOneKeepAliveConnection() throws Exception {
+        // with a Content-Length the response ends in the read that carries [DONE], so the connection
+        // is back in the pool before the next request is sent
+        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
+        ScriptedServer s = server(ScriptedServer.respond(200, Map.of("Content-Type", "text/event-stream",
+                "Content-Length", Integer.toString(stream.length)), stream));
+        LlmClient c = client(s.baseUrl());
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK);
+        }
+        assertThat(c.connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void requestsBeyondMaxConnectionsWaitForAConnectionAndAllSucceed() throws Exception {
+        java.util.Set<Object> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
+        ScriptedServer s = server((req, res) -> {
+            clientPorts.add(req.remoteAddress().getPort());
+            return res.status(200).header("Content-Type", "text/event-stream")
+                    .sendByteArray(Mono.delay(Duration.ofMillis(20)).thenReturn(stream));
+        });
+        LlmClient c = client(s.baseUrl()).maxConnections(2);
+        List<CompletableFuture<RequestRecord>> all = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            all.add(c.send(completion(8), i, System.nanoTime()));
+        }
+        for (CompletableFuture<RequestRecord> f : all) {
+            RequestRecord r = f.get(30, TimeUnit.SECONDS);
+            assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK);
+        }
+        assertThat(clientPorts).as("connections the server saw").hasSizeLessThanOrEqualTo(2);
+        assertThat(c.connectionsOpened()).isLessThanOrEqualTo(2);
+        // the later requests waited for a connection: that shows as queue delay (sent - scheduled)
+        assertThat(all.get(11).join().queueDelayNanos()).isGreaterThanOrEqualTo(all.get(0).join().queueDelayNanos());
+    }
+
+    @Test
+    void sendAtHoldsTheRequestUntilItIsDueAndRecordsTheDispatchTime() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = client(s.baseUrl());
+        assertThat(c.sendsAhead()).isTrue();
+        long due = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(150);
+        RequestRecord r = c.sendAt(completion(8), 7, due).get(30, TimeUnit.SECONDS);
+        assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK);
+        assertThat(r.scheduledNanos()).isEqualTo(due);
+        assertThat(r.dispatchNanos()).isGreaterThanOrEqualTo(due);
+        assertThat(r.sentNanos()).isGreaterThanOrEqualTo(r.dispatchNanos());
+        assertThat(r.firstTokenNanos()).isGreaterThan(r.sentNanos());
+        // a time already past: sent at once, the lag says how late
+        long past = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(5);
+        RequestRecord late = c.sendAt(completion(8), 8, past).get(30, TimeUnit.SECONDS);
+        assertThat(late.outcome()).isEqualTo(Outcome.OK);
+        assertThat(late.scheduleLagNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+
+    @Test
+    void aRequestCancelledBeforeItIsDueIsNeverSent() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = client(s.baseUrl());
+        CompletableFuture<RequestRecord> f = c.sendAt(completion(8), 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        assertThat(f.cancel(true)).isTrue();
+        // a later request on the same loop completes; the cancelled one never reached the server
+        assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK);
+        assertThat(s.received).hasSize(1);
+        assertThat(c.connectionsOpened()).isEqualTo(1);
+    }
+
+    @Test
+    void closingTheClientEndsRequestsHeldForLaterAsCancelled() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = LlmClient.create(s.baseUrl());
+        CompletableFuture<RequestRecord> f = c.sendAt(completion(8), 0, System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+        c.close();
+        RequestRecord r = f.get(10, TimeUnit.SECONDS);
+        assertThat(r.sentNanos()).isEqualTo(-1);
+        assertThat(r.outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(r.error()).containsPattern("the client (is|was) closed");
+        assertThat(s.received).isEmpty();
+    }
+
     // ------------------------------------------------------------------ HTTP errors
 
     @Test
@@ -337,7 +422,7 @@ class LlmClientTest {
         ScriptedServer s = server(ScriptedServer.sseThenCut(List.of(utf8(firstThree))));
         RequestRecord r = send(client(s.baseUrl()), completion(8));
         assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.STREAM_ERROR);
-        assertThat(r.error()).startsWith("the stream was cut before [DONE] after 3 content chunks: PrematureCloseException");
+        assertThat(r.error()).startsWith("the stream was cut before [DONE] after 3 content chunks: the server closed the connection");
         assertThat(r.chunkNanos()).hasSize(3);
         assertThat(r.outputCountedFromChunks()).isTrue();
     }

@@ -172,6 +172,79 @@ class LoadRunnerTest {
         }
     }
 
+    /** A sender that sends ahead: records when each request was handed over, then sends it at its due time. */
+    private static final class AheadSender implements io.qmeter.client.RequestSender {
+        final FakeSender inner = new FakeSender(MS, MS);
+        final java.util.concurrent.ScheduledExecutorService due =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        final java.util.concurrent.ConcurrentHashMap<Long, Long> handedOver = new java.util.concurrent.ConcurrentHashMap<>();
+        final java.util.concurrent.ConcurrentHashMap<Long, Long> dueAt = new java.util.concurrent.ConcurrentHashMap<>();
+        final AtomicInteger sendNow = new AtomicInteger();
+
+        @Override
+        public CompletableFuture<RequestRecord> send(CompletionRequest request, long index, long scheduledNanos) {
+            sendNow.incrementAndGet();
+            return inner.send(request, index, scheduledNanos);
+        }
+
+        @Override
+        public boolean sendsAhead() {
+            return true;
+        }
+
+        @Override
+        public CompletableFuture<RequestRecord> sendAt(CompletionRequest request, long index, long scheduledNanos) {
+            handedOver.put(index, System.nanoTime());
+            dueAt.put(index, scheduledNanos);
+            CompletableFuture<RequestRecord> f = new CompletableFuture<>();
+            due.schedule(() -> {
+                long dispatch = System.nanoTime();
+                inner.send(request, index, scheduledNanos).thenAccept(r -> f.complete(r.withDispatchNanos(dispatch)));
+            }, scheduledNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+            return f;
+        }
+
+        @Override
+        public void close() {
+            due.shutdownNow();
+            inner.close();
+        }
+    }
+
+    @Test
+    void aSenderThatSendsAheadGetsRequestsBeforeTheyAreDueAndItsDispatchTimesAreKept() {
+        try (AheadSender sender = new AheadSender()) {
+            LoadOutcome o = new LoadRunner(plan(new ConstantArrivals(500), null, 100), sender, null).run();
+            assertThat(o.records()).hasSize(100).allMatch(RequestRecord::isOk);
+            assertThat(sender.sendNow.get()).isZero();
+            int early = 0;
+            for (RequestRecord r : o.records()) {
+                // the dispatch time is the sender's (taken at or after the due time), not the runner's
+                assertThat(r.dispatchNanos()).as("dispatch of #%d", r.index()).isGreaterThanOrEqualTo(r.scheduledNanos());
+                long handed = sender.handedOver.get(r.index());
+                long due = sender.dueAt.get(r.index());
+                assertThat(handed).as("#%d is never handed over more than the look-ahead early", r.index())
+                        .isGreaterThanOrEqualTo(due - LoadRunner.AHEAD_NANOS);
+                if (handed < due) {
+                    early++;
+                }
+            }
+            // all but a dispatcher that fell 10 ms behind on a busy machine hand over before the due time
+            assertThat(early).isGreaterThanOrEqualTo(90);
+        }
+    }
+
+    @Test
+    void withAnInFlightCapRequestsAreSentWhenDueNotAhead() {
+        try (AheadSender sender = new AheadSender()) {
+            LoadOutcome o = new LoadRunner(plan(new ConstantArrivals(500), null, 20).withMaxInFlight(4), sender, null)
+                    .run();
+            assertThat(o.records()).hasSize(20).allMatch(RequestRecord::isOk);
+            assertThat(sender.sendNow.get()).isEqualTo(20);
+            assertThat(sender.handedOver).isEmpty();
+        }
+    }
+
     @Test
     void planValidationNamesFieldAndValue() {
         assertThatThrownBy(() -> plan(new PoissonArrivals(1), null, -1))

@@ -1,0 +1,358 @@
+package io.qmeter.client;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The connections of one event loop of an {@link LlmClient}, and everything that runs on that loop:
+ * a LIFO stack of idle keep-alive connections, the requests waiting for one, and the exchanges in
+ * flight. Confined to its loop: every method runs on {@link #loop} (no locks).
+ *
+ * <p>Idle connections are used newest first and closed after {@link #MAX_IDLE_NANOS} unused (before
+ * the usual 5 s keep-alive of uvicorn and llama.cpp servers, so a request is not written into a
+ * connection the server is closing).
+ */
+final class Pool {
+
+    /** Idle connections older than this are closed, not reused. */
+    static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    final EventLoop loop;
+    final LlmClient client;
+    private final Bootstrap bootstrap;
+    private final int limit;
+    private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+    private final ArrayDeque<Exchange> waiting = new ArrayDeque<>();
+    /** Exchanges of this loop whose record is not made yet. */
+    private final Set<Exchange> active = new HashSet<>();
+    private int open;
+    private long opened;
+    private ScheduledFuture<?> idleSweep;
+    private ScheduledFuture<?> timeoutSweep;
+    /** Copy buffer for direct network buffers, shared by the loop's exchanges (one runs at a time). */
+    final byte[] scratch = new byte[16 * 1024];
+
+    Pool(LlmClient client, EventLoop loop, Class<? extends SocketChannel> channelType, String host, int port,
+         SslContext ssl, int connectTimeoutMillis, int limit) {
+        this.client = client;
+        this.loop = loop;
+        this.limit = limit;
+        this.bootstrap = new Bootstrap().group(loop).channel(channelType)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .remoteAddress(host, port)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            SSLEngine engine = ssl.newEngine(ch.alloc(), host, port);
+                            SSLParameters p = engine.getSSLParameters();
+                            p.setEndpointIdentificationAlgorithm("HTTPS");
+                            engine.setSSLParameters(p);
+                            ch.pipeline().addLast(new io.netty.handler.ssl.SslHandler(engine));
+                        }
+                        ch.pipeline().addLast(new Connection(Pool.this));
+                    }
+                });
+    }
+
+    /** The longest spin before a due time of {@link LlmClient#sendAt}. */
+    static final long MAX_SPIN_NANOS = 100_000L;
+    private long lastDueNanos;
+    private boolean anyDue;
+    private double meanDueGapNanos = 10.0 * MAX_SPIN_NANOS;
+
+    /**
+     * How long before {@code dueNanos} to wake and spin: {@link #MAX_SPIN_NANOS}, but at most a
+     * tenth of the mean gap between due times on this loop, so spinning takes at most about a tenth
+     * of the loop's time whatever the rate.
+     */
+    long spinBefore(long dueNanos) {
+        if (anyDue && dueNanos > lastDueNanos) {
+            meanDueGapNanos += ((dueNanos - lastDueNanos) - meanDueGapNanos) / 64.0;
+        }
+        if (!anyDue || dueNanos > lastDueNanos) {
+            lastDueNanos = dueNanos;
+        }
+        anyDue = true;
+        return Math.min(MAX_SPIN_NANOS, (long) (meanDueGapNanos / 10));
+    }
+
+    /** Connections this pool opened so far (for tests and benchmarks). */
+    long opened() {
+        return opened;
+    }
+
+    /** Watches {@code ex}'s timeouts (and lets {@link #cancelAll} reach it) until {@link #untrack}. */
+    void track(Exchange ex) {
+        if (active.add(ex) && timeoutSweep == null) {
+            timeoutSweep = loop.schedule(this::sweepTimeouts, client.timeoutTick().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * One pass over the tracked exchanges, every {@link LlmClient#timeoutTick()} while there are
+     * any: one periodic task per loop instead of a timer per request (scheduling and cancelling a
+     * timer per request cost about a tenth of the loop's time at 10,000 requests a second).
+     */
+    private void sweepTimeouts() {
+        timeoutSweep = null;
+        if (active.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Exchange ex : active.toArray(new Exchange[0])) {
+            ex.checkTimeouts(now);
+        }
+        if (!active.isEmpty()) {
+            timeoutSweep = loop.schedule(this::sweepTimeouts, client.timeoutTick().toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void untrack(Exchange ex) {
+        active.remove(ex);
+    }
+
+    /** Ends every exchange of this loop as CANCELLED and closes idle connections (the client is closing). */
+    void cancelAll(String why) {
+        List<Exchange> all = new ArrayList<>(active);
+        for (Exchange ex : all) {
+            ex.cancel(why);
+        }
+        waiting.clear();
+        Connection c;
+        while ((c = idle.pollLast()) != null) {
+            c.channel.close();
+        }
+    }
+
+    /** Gives {@code ex} a connection now, or queues it until one frees up. */
+    void acquire(Exchange ex) {
+        Connection c;
+        long now = System.nanoTime();
+        while ((c = idle.pollLast()) != null) {
+            if (c.channel.isActive() && now - c.idleSinceNanos < MAX_IDLE_NANOS) {
+                ex.write(c);
+                return;
+            }
+            c.channel.close();
+        }
+        if (open < limit) {
+            connect(ex);
+        } else {
+            ex.queued = true;
+            waiting.add(ex);
+        }
+    }
+
+    /** An exchange waiting for a connection ended (timeout, cancel): it no longer wants one. */
+    void forget(Exchange ex) {
+        ex.queued = false;
+        waiting.remove(ex);
+    }
+
+    private void connect(Exchange ex) {
+        open++;
+        opened++;
+        ChannelFuture f = bootstrap.connect();
+        f.addListener(done -> {
+            if (done.isSuccess()) {
+                Connection c = f.channel().pipeline().get(Connection.class);
+                if (ex.wantsConnection()) {
+                    ex.write(c);
+                } else {
+                    release(c, true);
+                }
+            } else {
+                open--;
+                ex.connectFailed(done.cause());
+                serveWaiting();
+            }
+        });
+    }
+
+    /** A response ended on {@code c}: reuse it for the next waiting request, keep it idle, or close it. */
+    void release(Connection c, boolean keepAlive) {
+        c.current = null;
+        if (!keepAlive || !c.channel.isActive() || client.isClosed()) {
+            c.channel.close();
+            return;
+        }
+        Exchange next;
+        while ((next = waiting.poll()) != null) {
+            next.queued = false;
+            if (next.wantsConnection()) {
+                next.write(c);
+                return;
+            }
+        }
+        c.idleSinceNanos = System.nanoTime();
+        idle.addLast(c);
+        if (idleSweep == null) {
+            idleSweep = loop.schedule(this::sweepIdle, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void sweepIdle() {
+        idleSweep = null;
+        long now = System.nanoTime();
+        // oldest first: the stack's bottom
+        Connection c;
+        while ((c = idle.peekFirst()) != null && now - c.idleSinceNanos >= MAX_IDLE_NANOS) {
+            idle.pollFirst();
+            c.channel.close();
+        }
+        if (!idle.isEmpty()) {
+            idleSweep = loop.schedule(this::sweepIdle, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A connection closed: one more may be opened for a waiting request. */
+    private void closed(Connection c) {
+        open--;
+        idle.remove(c);
+        serveWaiting();
+    }
+
+    private void serveWaiting() {
+        Exchange next;
+        while (open < limit && (next = waiting.poll()) != null) {
+            next.queued = false;
+            if (next.wantsConnection()) {
+                connect(next);
+                return;
+            }
+        }
+    }
+
+    /** One keep-alive connection: parses the response and routes it to the exchange it carries. */
+    static final class Connection extends ChannelInboundHandlerAdapter implements HttpResponseParser.Listener {
+        private final Pool pool;
+        private final HttpResponseParser parser = new HttpResponseParser(this);
+        Channel channel;
+        Exchange current;
+        long idleSinceNanos;
+        /** Set during {@link #channelRead}: the response ended (and may the connection be reused?), or broke. */
+        private boolean ended;
+        private boolean endKeepAlive;
+        private boolean broken;
+        private long readNanos;
+
+        Connection(Pool pool) {
+            this.pool = pool;
+        }
+
+        /** The exchange about to write its request here. */
+        void assign(Exchange ex) {
+            current = ex;
+            parser.expectResponse();
+        }
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            channel = ctx.channel();
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof ByteBuf buf)) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            try {
+                readNanos = System.nanoTime();
+                ended = false;
+                broken = false;
+                if (!parser.feed(buf) || current == null && !ended && !broken) {
+                    // bytes nobody asked for: the connection's state is unknown, do not reuse it
+                    ctx.close();
+                    return;
+                }
+            } finally {
+                buf.release();
+            }
+            if (broken) {
+                ctx.close();
+            } else if (ended) {
+                pool.release(this, endKeepAlive);
+            }
+        }
+
+        @Override
+        public void onHead(int status, String contentType, boolean keepAlive) {
+            if (current != null) {
+                current.onResponse(status, contentType);
+            }
+        }
+
+        @Override
+        public void onBody(ByteBuf buf, int index, int length) {
+            if (current != null) {
+                current.onBuffer(buf, index, length, readNanos);
+            }
+        }
+
+        @Override
+        public void onEnd(boolean keepAlive) {
+            Exchange ex = current;
+            current = null;
+            ended = true;
+            endKeepAlive = keepAlive;
+            if (ex != null) {
+                ex.onResponseEnd();
+            }
+        }
+
+        @Override
+        public void onMalformed(String why) {
+            Exchange ex = current;
+            current = null;
+            broken = true;
+            if (ex != null) {
+                ex.malformedHttp(why);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (parser.bodyUntilClose()) {
+                parser.closed(); // the body ended with the connection: a complete response
+            }
+            Exchange ex = current;
+            current = null;
+            pool.closed(this);
+            if (ex != null) {
+                ex.onClosed(null);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            Exchange ex = current;
+            current = null;
+            if (ex != null) {
+                ex.onClosed(cause);
+            }
+            ctx.close();
+        }
+    }
+}
