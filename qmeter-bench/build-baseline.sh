@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# Builds the "before" qmeter-core for before/after figures: the core sources as they are in the tree
-# minus this module's fixes (patches/*.patch reversed; files listed in patches/added-files removed),
-# compiled into qmeter-bench/$T/baseline/classes. Use it with
-#   QMETER_BENCH_CP_PREFIX=qmeter-bench/target-bench/baseline/classes RESULT_SUFFIX=-before qmeter-bench/run.sh
+# Builds the "before" qmeter-core for before/after figures: qmeter-core's main sources at git
+# revision BASELINE_REV (default 9fa14f9, the last commit with the Reactor Netty client), compiled
+# into qmeter-bench/$T/baseline/classes against the bench's class path (which still carries Reactor
+# Netty through qmeter-testkit). Prints that folder; put it before the class path:
+#   java -cp "$(qmeter-bench/build-baseline.sh | tail -1):$CP" io.qmeter.bench.CapacityBench ...
 # (classes on that prefix come before qmeter-core's jar, so the baseline's versions win).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 T=${QMETER_TARGET:-target-bench}
+REV=${BASELINE_REV:-9fa14f9}
 B=qmeter-bench/$T/baseline
 rm -rf "$B"; mkdir -p "$B/src" "$B/classes"
-cp -r qmeter-core/src/main/java/. "$B/src/"
-for p in qmeter-bench/patches/*.patch; do
-  patch -s -R -p1 -d "$B/src" < "$p"
-done
-while read -r f; do [[ -n "$f" ]] && rm -f "$B/src/$f"; done < qmeter-bench/patches/added-files
+git archive "$REV" qmeter-core/src/main/java | tar -x -C "$B/src" --strip-components=4
 [[ -f qmeter-bench/$T/classpath.txt ]] || { echo "build the module first (run.sh does)" >&2; exit 1; }
 javac -nowarn -XDsuppressNotes --release 17 -d "$B/classes" -cp "$(cat qmeter-bench/$T/classpath.txt)" \
     $(find "$B/src" -name '*.java' ! -name package-info.java)
+echo "$REV" > "$B/REV"
 echo "$B/classes"

@@ -4,7 +4,8 @@
 #   2. capacity: highest sustained Poisson rate (achieved >= 99 % of target, lag p99 <= 1 ms, 20 s),
 #      16 and 256 tokens, plus one overload trial each; nginx's stub_status counts what arrived
 #   3. schedule lag at 100 and 1,000 req/s
-#   4. fidelity against the testkit's scripted stub at 100, 1,000 and 5,000 concurrent streams
+#   4. fidelity against the testkit's scripted stub at 100, 1,000 and 5,000 concurrent streams, and
+#      against a stub that writes its send time into each token (the client's own timestamp error)
 #   5. 10,000 concurrent slow streams (1 token/s): heap and threads
 #   6. JMH: SSE decoding per event, recording a request into the metrics
 # Usage: qmeter-bench/run.sh [--quick]      (--quick: a few seconds per step, to check it works)
@@ -56,6 +57,7 @@ PIDS=()
 cleanup() {
   for p in "${PIDS[@]:-}"; do [[ -n "$p" ]] && kill "$p" 2>/dev/null || true; done
   [[ -n "$STUB_DIR" ]] && stop_stub "$STUB_DIR"
+  return 0
 }
 trap cleanup EXIT
 
@@ -67,6 +69,13 @@ start_scripted() { # port ttft-ms gap-ms tokens
   PIDS+=($!)
   for _ in $(seq 100); do grep -q baseUrl "$HERE/$T/scripted-$1.log" && return 0; sleep 0.2; done
   echo "the scripted stub on port $1 did not start:" >&2; cat "$HERE/$T/scripted-$1.log" >&2; exit 1
+}
+start_stamped() { # port ttft-ms gap-ms tokens
+  java $STUB_JAVA_OPTS -cp "$CP" io.qmeter.bench.TimestampStubMain --port "$1" --ttft-ms "$2" --gap-ms "$3" \
+      --tokens "$4" > "$HERE/$T/stamped-$1.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 100); do grep -q baseUrl "$HERE/$T/stamped-$1.log" && return 0; sleep 0.2; done
+  echo "the timestamping stub on port $1 did not start:" >&2; cat "$HERE/$T/stamped-$1.log" >&2; exit 1
 }
 stop_last() { kill "${PIDS[-1]}" 2>/dev/null || true; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
 
@@ -85,7 +94,7 @@ else
   M=20; W=3; TRIALS=${TRIALS:-7}; WRK_D=10s; FID_M=10; STREAMS=100,1000,5000; CONC=10000; JITW=15
   JMH="-f 1 -wi 3 -w 1s -i 5 -r 1s"
 fi
-# extra flags for CapacityBench and LagBench, e.g. BENCH_FLAGS="--spin-us 10 --handoff true"
+# extra flags for CapacityBench and LagBench, e.g. BENCH_FLAGS="--io-threads 2"
 BF=${BENCH_FLAGS:-}
 
 # ---- 1. the nginx stub, and wrk as the ceiling
@@ -117,6 +126,11 @@ stop_stub "$STUB_DIR"; STUB_DIR=""
 start_scripted "$FID_PORT" 200 100 16
 java_client io.qmeter.bench.FidelityBench --url "http://127.0.0.1:$FID_PORT" --ttft-ms 200 --gap-ms 100 \
     --tokens 16 --streams "$STREAMS" --measure-s "$FID_M" --jit-warmup-s "$JITW"
+stop_last
+# ---- 4b. the same against a stub that writes its send time into each token: the client's own error
+start_stamped "$FID_PORT" 200 100 16
+java_client io.qmeter.bench.FidelityBench --url "http://127.0.0.1:$FID_PORT" --ttft-ms 200 --gap-ms 100 \
+    --tokens 16 --streams "$STREAMS" --measure-s "$FID_M" --jit-warmup-s "$JITW" --stamped true --name fidelity_stamped
 stop_last
 
 # ---- 5. 10,000 concurrent slow streams (one token a second)

@@ -17,6 +17,11 @@ if ! grep -q stub_status "$dir/nginx.conf"; then
   sed -i 's#^        location / { return 404; }#        location = /stub_status { stub_status; }\n        location / { return 404; }#' "$dir/nginx.conf"
   nginx -c "$dir/nginx.conf" -s reload 2>/dev/null
 fi
-for i in $(seq 50); do curl -sf "http://127.0.0.1:$port/stub_status" >/dev/null && break; sleep 0.1; done
+# the reload can be slow, or lost when it reaches a master still starting: wait, and ask again once
+for i in $(seq 200); do
+  curl -sf "http://127.0.0.1:$port/stub_status" >/dev/null && break
+  [[ $i == 30 ]] && nginx -c "$dir/nginx.conf" -s reload 2>/dev/null
+  sleep 0.1
+done
 curl -sf "http://127.0.0.1:$port/stub_status" >/dev/null || { echo "stub_status did not come up on $port" >&2; exit 1; }
 echo "$dir"

@@ -16,6 +16,14 @@ import org.HdrHistogram.Histogram;
  * sending, the loopback, and the stub's own event-loop scheduling on the same machine: an upper
  * bound on the client's error.
  *
+ * <p>With {@code --stamped true} the stub is {@link TimestampStubMain}, which writes into every token
+ * the {@code System.nanoTime()} at which it sent it (one monotonic clock for all processes of the
+ * machine). Then {@code token_ts_err} is, per token, the client's recorded arrival time minus the
+ * stub's send time (the client's own timestamping error: loopback, waiting for the event loop,
+ * decoding); {@code ttft_err}, {@code itl_err} and {@code tpot_err} compare the client's TTFT (from
+ * its own send time), gaps and TPOT with the stub's actual ones; the errors against the nominal
+ * script are printed as {@code nominal_*}.
+ *
  * <pre>{@code
  * java -cp "$CP" io.qmeter.bench.FidelityBench --url http://127.0.0.1:8091 --ttft-ms 200 --gap-ms 100 \
  *     --tokens 16 --streams 100,1000,5000
@@ -38,11 +46,13 @@ public final class FidelityBench {
         long gapNanos = (long) (a.dbl("gap-ms", 100) * 1e6);
         int tokens = a.integer("tokens", 16);
         double measureS = a.dbl("measure-s", 10);
+        boolean stamped = Boolean.parseBoolean(a.str("stamped", "false"));
         long streamNanos = ttftNanos + (tokens - 1) * gapNanos;
         Figures root = new Figures(a.str("name", "fidelity"));
         root.put("script_ttft_us", ttftNanos / 1e3);
         root.put("script_gap_us", gapNanos / 1e3);
         root.put("script_tokens", tokens);
+        root.put("stamped", stamped ? 1 : 0);
         // JIT warm-up (unmeasured): 10 s at the 1,000-stream rate
         new LoadTrial(url, tokens).rate(1000 / (streamNanos / 1e9)).spans(Duration.ofSeconds(1),
                 Duration.ofMillis((long) (a.dbl("jit-warmup-s", 10) * 1000)), Duration.ofMillis(100)).run();
@@ -55,22 +65,39 @@ public final class FidelityBench {
             Histogram serviceTtft = new Histogram(3);
             Histogram tpot = new Histogram(3);
             Histogram itl = new Histogram(3);
+            Stamped st = new Stamped();
             long[] concurrency = new long[2];
             ProcessStats.heapAfterGc();
             Duration warm = Duration.ofNanos(streamNanos + 2_000_000_000L);
-            LoadTrial.Result r = new LoadTrial(url, tokens).rate(rate)
+            LoadTrial[] trial = new LoadTrial[1];
+            trial[0] = new LoadTrial(url, tokens).rate(rate)
                     .spans(warm, Duration.ofMillis((long) (measureS * 1000)), Duration.ofMillis(100))
-                    .maxConnections(20_000).seed(streams)
-                    .inspect(o -> collect(o, ttftNanos, gapNanos, ttft, serviceTtft, tpot, itl, concurrency))
-                    .run();
+                    .maxConnections(20_000).seed(streams).keepText(stamped)
+                    .inspect(o -> {
+                        collect(o, ttftNanos, gapNanos, ttft, serviceTtft, tpot, itl, concurrency);
+                        if (stamped) {
+                            st.collect(o, trial[0].originNanos());
+                        }
+                    });
+            LoadTrial.Result r = trial[0].run();
             f.put("rate_req_per_s", rate);
             f.put("mean_concurrent_streams", concurrency[0] / (double) Math.max(1, concurrency[1]));
             f.put("requests", ttft.getTotalCount());
             f.put("failed", r.summary().failedRequests());
-            print(f, "ttft_err", ttft);
-            print(f, "service_ttft_err", serviceTtft);
-            print(f, "tpot_err", tpot);
-            print(f, "itl_err", itl);
+            String nominal = stamped ? "nominal_" : "";
+            print(f, nominal + "ttft_err", ttft);
+            print(f, nominal + "service_ttft_err", serviceTtft);
+            print(f, nominal + "tpot_err", tpot);
+            print(f, nominal + "itl_err", itl);
+            if (stamped) {
+                f.put("stamped_tokens", st.tokenTs.getTotalCount());
+                f.put("stamped_mismatched_requests", st.mismatched);
+                f.put("stamped_negative_tokens", st.negative);
+                print(f, "token_ts_err", st.tokenTs);
+                print(f, "ttft_err", st.ttft);
+                print(f, "itl_err", st.itl);
+                print(f, "tpot_err", st.tpot);
+            }
             f.put("lag_p99_us", r.clientCheck().scheduleLag().p99Millis() * 1000);
             f.put("cpu_cores_used", r.cpuNanosWindow() / 1e9 / r.windowSeconds());
         }
@@ -97,6 +124,54 @@ public final class FidelityBench {
         }
         concurrency[0] = busyNanos;
         concurrency[1] = o.window().lengthNanos();
+    }
+
+    /** Errors against the send times the timestamping stub wrote into each token. */
+    private static final class Stamped {
+        final Histogram tokenTs = new Histogram(3);
+        final Histogram ttft = new Histogram(3);
+        final Histogram itl = new Histogram(3);
+        final Histogram tpot = new Histogram(3);
+        long mismatched;
+        long negative;
+
+        void collect(LoadOutcome o, long origin) {
+            for (RequestRecord r : o.records()) {
+                if (!r.isOk() || !o.window().contains(r) || r.text() == null) {
+                    continue;
+                }
+                long[] c = r.chunkNanos();
+                String[] parts = r.text().split(";");
+                if (parts.length != c.length || c.length == 0) {
+                    mismatched++;
+                    continue;
+                }
+                long[] sent = new long[parts.length];
+                for (int i = 0; i < parts.length; i++) {
+                    sent[i] = Long.parseLong(parts[i].trim());
+                }
+                long prevDelay = 0;
+                for (int i = 0; i < c.length; i++) {
+                    long delay = origin + c[i] - sent[i];
+                    if (delay < 0) {
+                        negative++; // would mean the clocks differ: reported, never hidden
+                    }
+                    tokenTs.recordValue(Math.abs(delay));
+                    if (i > 0) {
+                        itl.recordValue(Math.abs(delay - prevDelay));
+                    }
+                    prevDelay = delay;
+                }
+                // TTFT from the client's own send time: the server's first-token time is known, the
+                // request's arrival at the server is not, so this is the first token's delay
+                ttft.recordValue(Math.abs(origin + c[0] - sent[0]));
+                if (c.length > 1) {
+                    double measured = (c[c.length - 1] - c[0]) / (double) (c.length - 1);
+                    double actual = (sent[sent.length - 1] - sent[0]) / (double) (sent.length - 1);
+                    tpot.recordValue(Math.round(Math.abs(measured - actual)));
+                }
+            }
+        }
     }
 
     private static void print(Figures f, String name, Histogram h) {

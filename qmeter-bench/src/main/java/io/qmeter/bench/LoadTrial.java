@@ -44,6 +44,11 @@ public final class LoadTrial {
     private long seed = 42;
     private long maxRequests = -1;
     private java.util.function.Consumer<LoadOutcome> inspector = o -> { };
+    private boolean keepText;
+    /** Absolute {@code System.nanoTime()} of one request's schedule, to convert the run's relative times back. */
+    private final java.util.concurrent.atomic.AtomicLongArray probe = new java.util.concurrent.atomic.AtomicLongArray(
+            new long[] {-1, 0});
+    private volatile long originNanos = Long.MIN_VALUE;
     private Runnable callback;
     private long abortLagNanos = Long.MAX_VALUE;
     private Duration spin;
@@ -166,6 +171,27 @@ public final class LoadTrial {
     public LoadTrial maxRequests(long n) {
         this.maxRequests = n;
         return this;
+    }
+
+    /**
+     * Keeps each request's generated text in its record (the timestamping stub writes its send times there).
+     *
+     * @param on true to keep the text
+     * @return this
+     */
+    public LoadTrial keepText(boolean on) {
+        this.keepText = on;
+        return this;
+    }
+
+    /**
+     * After {@link #run()}: the run's origin as an absolute {@link System#nanoTime()} (records hold
+     * times relative to it), for comparing them with times another process took on the same clock.
+     *
+     * @return the origin, or {@code Long.MIN_VALUE} before a run
+     */
+    public long originNanos() {
+        return originNanos;
     }
 
     /**
@@ -310,7 +336,7 @@ public final class LoadTrial {
      */
     public Result run() {
         CompletionRequest template = CompletionRequest.of(Endpoint.COMPLETIONS, "m",
-                PromptSpec.ofTokens(new int[] {1}, outputTokens)).withIgnoreEos(true);
+                PromptSpec.ofTokens(new int[] {1}, outputTokens)).withIgnoreEos(true).withKeepText(keepText);
         Duration total = warmup.plus(measure).plus(cooldown);
         LoadPlan plan = LoadPlan.of(new PoissonArrivals(rate), SyntheticWorkload.fixed(16, outputTokens), template,
                 seed, total, maxRequests).withWarmup(warmup).withCooldown(cooldown).withDrainTimeout(Duration.ofSeconds(60));
@@ -336,6 +362,7 @@ public final class LoadTrial {
                 @Override
                 public java.util.concurrent.CompletableFuture<RequestRecord> send(CompletionRequest request,
                                                                                   long index, long scheduledNanos) {
+                    remember(index, scheduledNanos);
                     lagCheck.accept(System.nanoTime() - scheduledNanos);
                     return client.send(request, index, scheduledNanos);
                 }
@@ -348,6 +375,7 @@ public final class LoadTrial {
                 @Override
                 public java.util.concurrent.CompletableFuture<RequestRecord> sendAt(CompletionRequest request,
                                                                                     long index, long scheduledNanos) {
+                    remember(index, scheduledNanos);
                     // sent ahead, the lag is known once the sender dispatched it
                     java.util.concurrent.CompletableFuture<RequestRecord> f = client.sendAt(request, index, scheduledNanos);
                     f.thenAccept(r -> {
@@ -363,8 +391,7 @@ public final class LoadTrial {
                     // the client is closed by its owner
                 }
             };
-            boolean wrap = abortLagNanos != Long.MAX_VALUE;
-            try (LoadRunner runner = new LoadRunner(plan, wrap ? watched : client, null)) {
+            try (LoadRunner runner = new LoadRunner(plan, watched, null)) {
                 holder[0] = runner;
                 long t0 = System.nanoTime() + 2_000_000L; // the runner starts its schedule 2 ms after run()
                 sampler.start(t0);
@@ -372,6 +399,13 @@ public final class LoadTrial {
             }
         }
         sampler.stopAndJoin();
+        long probeIndex = probe.get(0);
+        for (RequestRecord r : outcome.records()) {
+            if (r.index() == probeIndex) {
+                originNanos = probe.get(1) - r.scheduledNanos();
+                break;
+            }
+        }
         inspector.accept(outcome);
         StubStatus after = stubStatus == null ? null : StubStatus.read(stubStatus);
 
@@ -406,6 +440,13 @@ public final class LoadTrial {
                 sampler.gcEnd == null || sampler.gcStart == null ? -1 : sampler.gcEnd.gcCount() - sampler.gcStart.gcCount(),
                 sampler.gcEnd == null || sampler.gcStart == null ? -1 : sampler.gcEnd.gcMillis() - sampler.gcStart.gcMillis(),
                 aborted.get());
+    }
+
+    private void remember(long index, long absoluteScheduledNanos) {
+        if (probe.get(0) < 0) {
+            probe.set(1, absoluteScheduledNanos);
+            probe.set(0, index);
+        }
     }
 
     /** Sets the event loops only when asked, so that a "before" qmeter-core without that setting still runs. */

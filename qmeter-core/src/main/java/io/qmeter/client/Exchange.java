@@ -110,7 +110,15 @@ final class Exchange implements SseDecoder.Listener {
             finish(Outcome.CANCELLED, "not sent: the client is closed");
             return;
         }
-        pool.acquire(this);
+        try {
+            pool.acquire(this);
+        } catch (RuntimeException e) {
+            // never leave a request without a record, whatever went wrong in the client
+            if (!finished) {
+                finish(Outcome.CANCELLED, "not sent: the client failed to send it: " + e);
+            }
+            dropConnection();
+        }
     }
 
     /**
@@ -138,13 +146,6 @@ final class Exchange implements SseDecoder.Listener {
     /** Sends now (on the loop). */
     void startNow() {
         start(false);
-    }
-
-    /** Ends the request without running it (the loop refused the task: the client is closing). */
-    void rejected(String why) {
-        if (!finished) {
-            finish(Outcome.CANCELLED, why);
-        }
     }
 
     boolean wantsConnection() {
@@ -487,18 +488,18 @@ final class Exchange implements SseDecoder.Listener {
         }
         if (finished) {
             // after [DONE]: a server that never ends the response must not hold the connection
-            if (!responseEnded && now - lastBufferNanos >= client.idleTimeout().toNanos()) {
+            if (!responseEnded && now - lastBufferNanos >= client.idleTimeoutNanos) {
                 dropConnection();
             }
             return;
         }
-        if (now - startNanos >= client.requestTimeout().toNanos()) {
+        if (now - startNanos >= client.requestTimeoutNanos) {
             finish(Outcome.TIMEOUT, "request timeout: the request did not complete within "
                     + client.requestTimeout() + " (" + progress() + ")");
-        } else if (firstTokenNanos < 0 && now - startNanos >= client.firstTokenTimeout().toNanos()) {
+        } else if (firstTokenNanos < 0 && now - startNanos >= client.firstTokenTimeoutNanos) {
             finish(Outcome.TIMEOUT, "first-token timeout: no content within "
                     + client.firstTokenTimeout() + " of sending (" + progress() + ")");
-        } else if (firstTokenNanos >= 0 && now - lastBufferNanos >= client.idleTimeout().toNanos()) {
+        } else if (firstTokenNanos >= 0 && now - lastBufferNanos >= client.idleTimeoutNanos) {
             long quiet = now - lastBufferNanos;
             finish(Outcome.TIMEOUT, "idle timeout: no data for " + Duration.ofMillis(quiet / 1_000_000)
                     + " (limit " + client.idleTimeout() + ") after " + chunkCount + " content chunks");

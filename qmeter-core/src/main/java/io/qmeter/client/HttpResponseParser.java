@@ -145,8 +145,10 @@ final class HttpResponseParser {
     }
 
     private boolean append(ByteBuf buf, int from, int n) {
-        headBytes += n;
-        if (state != State.CHUNK_SIZE && state != State.CHUNK_END && headBytes > MAX_HEAD) {
+        if (state == State.STATUS || state == State.HEADERS || state == State.TRAILERS) {
+            headBytes += n; // chunk-size lines are bounded by MAX_LINE alone: a long stream has many
+        }
+        if (headBytes > MAX_HEAD) {
             fail("response head larger than " + MAX_HEAD + " bytes");
             return false;
         }
@@ -272,6 +274,7 @@ final class HttpResponseParser {
     }
 
     private boolean endOfHead() {
+        headBytes = 0; // from here on it counts trailers
         if (status < 200) {
             resetHead(); // 100 Continue and other interim responses: the real one follows
             state = State.STATUS;

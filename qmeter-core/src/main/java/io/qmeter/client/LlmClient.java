@@ -14,7 +14,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import io.qmeter.internal.Checks;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -140,6 +143,10 @@ public final class LlmClient implements RequestSender {
     private final int maxConnections;
     private final Map<String, String> headers;
     private final int ioThreads;
+    /** The timeouts in nanoseconds, capped at about 100 years (a Duration can be longer than a long of nanoseconds). */
+    final long firstTokenTimeoutNanos;
+    final long idleTimeoutNanos;
+    final long requestTimeoutNanos;
 
     private final String completionsPath;
     private final String chatPath;
@@ -160,6 +167,9 @@ public final class LlmClient implements RequestSender {
         this.maxConnections = maxConnections;
         this.headers = headers;
         this.ioThreads = ioThreads;
+        this.firstTokenTimeoutNanos = saturatedNanos(firstTokenTimeout);
+        this.idleTimeoutNanos = saturatedNanos(idleTimeout);
+        this.requestTimeoutNanos = saturatedNanos(requestTimeout);
         String root = baseUrl.toString();
         while (root.endsWith("/")) {
             root = root.substring(0, root.length() - 1);
@@ -422,16 +432,21 @@ public final class LlmClient implements RequestSender {
             }
             body = RequestBodies.write(request);
             pool = resources().next();
+        } catch (UnresolvedHost e) {
+            return CompletableFuture.completedFuture(notSent(request, index, scheduledNanos, Outcome.CONNECTION_ERROR,
+                    e.getMessage()));
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(notSent(request, index, scheduledNanos, "not sent: " + e.getMessage()));
+            return CompletableFuture.completedFuture(notSent(request, index, scheduledNanos, Outcome.CANCELLED,
+                    "not sent: " + e.getMessage()));
         }
         Exchange ex = new Exchange(this, pool, request, index, scheduledNanos, body);
         CompletableFuture<RequestRecord> f = ex.future();
         try {
             pool.loop.execute(timed ? ex::startAt : ex::startNow);
         } catch (RejectedExecutionException e) {
-            ex.rejected("not sent: the client is closed");
-            return f;
+            // the loops are stopping (close() ran meanwhile): the exchange never reached its loop
+            return CompletableFuture.completedFuture(notSent(request, index, scheduledNanos, Outcome.CANCELLED,
+                    "not sent: the client is closed"));
         }
         // cancelling the returned future stops the stream (the load runner does so for requests
         // still open when a run ends)
@@ -447,9 +462,19 @@ public final class LlmClient implements RequestSender {
         return f;
     }
 
-    private static RequestRecord notSent(CompletionRequest request, long index, long scheduledNanos, String why) {
+    private static RequestRecord notSent(CompletionRequest request, long index, long scheduledNanos, Outcome outcome,
+                                         String why) {
         return new RequestRecord(index, scheduledNanos, -1, -1, -1, new long[0], null, request.prompt().inputTokens(), -1,
-                request.maxTokens(), 0, true, null, Outcome.CANCELLED, 0, why, null);
+                request.maxTokens(), 0, true, null, outcome, 0, why, null);
+    }
+
+    /** The server's host name does not resolve. */
+    private static final class UnresolvedHost extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        UnresolvedHost(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /**
@@ -493,11 +518,16 @@ public final class LlmClient implements RequestSender {
      * first-token, idle and request timeouts, between 1 ms and 100 ms. A timeout fires at most
      * this much late.
      *
-     * @return the check interval
+     * @return the check interval in nanoseconds
      */
-    Duration timeoutTick() {
-        long shortest = Math.min(firstTokenTimeout.toNanos(), Math.min(idleTimeout.toNanos(), requestTimeout.toNanos()));
-        return Duration.ofNanos(Math.max(1_000_000L, Math.min(100_000_000L, shortest / 20)));
+    long timeoutTickNanos() {
+        long shortest = Math.min(firstTokenTimeoutNanos, Math.min(idleTimeoutNanos, requestTimeoutNanos));
+        return Math.max(1_000_000L, Math.min(100_000_000L, shortest / 20));
+    }
+
+    private static long saturatedNanos(Duration d) {
+        Duration cap = Duration.ofDays(36_500);
+        return d.compareTo(cap) > 0 ? cap.toNanos() : d.toNanos();
     }
 
     /** The port requests go to. */
@@ -585,32 +615,42 @@ public final class LlmClient implements RequestSender {
                 throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
             }
         }
+        // resolved once, here, not by each connect on an event loop (a slow DNS server would stall
+        // every stream's timestamps on that loop); a benchmark's server does not move during a run
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(baseUrl.getHost()), port());
+        } catch (UnknownHostException e) {
+            throw new UnresolvedHost("cannot resolve the host of " + baseUrl + ": " + e.getMessage());
+        }
         boolean epoll = Epoll.isAvailable();
+        // never more loops than connections: each loop owns at least one
+        int loops = Math.min(ioThreads, maxConnections);
         DefaultThreadFactory threads = new DefaultThreadFactory("qmeter-io", true, Thread.MAX_PRIORITY);
         EventLoopGroup group;
         if (epoll) {
-            EpollEventLoopGroup g = new EpollEventLoopGroup(ioThreads, threads);
+            EpollEventLoopGroup g = new EpollEventLoopGroup(loops, threads);
             g.setIoRatio(100); // due sends and timeouts run right after each I/O batch
             group = g;
         } else {
-            NioEventLoopGroup g = new NioEventLoopGroup(ioThreads, threads);
+            NioEventLoopGroup g = new NioEventLoopGroup(loops, threads);
             g.setIoRatio(100);
             group = g;
         }
         Class<? extends SocketChannel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis()));
-        List<Pool> pools = new ArrayList<>(ioThreads);
-        int share = Math.max(1, maxConnections / ioThreads);
+        List<Pool> pools = new ArrayList<>(loops);
+        int share = maxConnections / loops;
         int i = 0;
         for (io.netty.util.concurrent.EventExecutor e : group) {
-            int limit = share + (i++ < maxConnections % ioThreads ? 1 : 0);
-            pools.add(new Pool(this, (EventLoop) e, type, baseUrl.getHost(), port(), ssl, connectMillis, limit));
+            int limit = share + (i++ < maxConnections % loops ? 1 : 0);
+            pools.add(new Pool(this, (EventLoop) e, type, address, baseUrl.getHost(), ssl, connectMillis, limit));
         }
         byte[][] heads = new byte[4][];
         for (int k = 0; k < 4; k++) {
             heads[k] = encodeHead(k >= 2 ? Endpoint.CHAT_COMPLETIONS : Endpoint.COMPLETIONS, (k & 1) == 1);
         }
-        LOG.debug("LlmClient started: {} {} event loop(s), {} connections at most", ioThreads,
+        LOG.debug("LlmClient started: {} {} event loop(s), {} connections at most", loops,
                 epoll ? "epoll" : "NIO", maxConnections);
         return new Resources(group, pools.toArray(new Pool[0]), heads, new AtomicInteger());
     }

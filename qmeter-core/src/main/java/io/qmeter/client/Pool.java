@@ -13,6 +13,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,15 +52,16 @@ final class Pool {
     /** Copy buffer for direct network buffers, shared by the loop's exchanges (one runs at a time). */
     final byte[] scratch = new byte[16 * 1024];
 
-    Pool(LlmClient client, EventLoop loop, Class<? extends SocketChannel> channelType, String host, int port,
-         SslContext ssl, int connectTimeoutMillis, int limit) {
+    Pool(LlmClient client, EventLoop loop, Class<? extends SocketChannel> channelType, InetSocketAddress address,
+         String host, SslContext ssl, int connectTimeoutMillis, int limit) {
+        int port = address.getPort();
         this.client = client;
         this.loop = loop;
         this.limit = limit;
         this.bootstrap = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .remoteAddress(host, port)
+                .remoteAddress(address)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -105,7 +107,7 @@ final class Pool {
     /** Watches {@code ex}'s timeouts (and lets {@link #cancelAll} reach it) until {@link #untrack}. */
     void track(Exchange ex) {
         if (active.add(ex) && timeoutSweep == null) {
-            timeoutSweep = loop.schedule(this::sweepTimeouts, client.timeoutTick().toNanos(), TimeUnit.NANOSECONDS);
+            timeoutSweep = loop.schedule(this::sweepTimeouts, client.timeoutTickNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -124,7 +126,7 @@ final class Pool {
             ex.checkTimeouts(now);
         }
         if (!active.isEmpty()) {
-            timeoutSweep = loop.schedule(this::sweepTimeouts, client.timeoutTick().toNanos(), TimeUnit.NANOSECONDS);
+            timeoutSweep = loop.schedule(this::sweepTimeouts, client.timeoutTickNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -175,7 +177,19 @@ final class Pool {
         opened++;
         ChannelFuture f = bootstrap.connect();
         f.addListener(done -> {
-            if (done.isSuccess()) {
+            if (!loop.inEventLoop()) {
+                // a connect that failed before it had a channel on this loop (e.g. "too many open
+                // files") reports on Netty's global executor: come back to the loop first
+                loop.execute(() -> connected(f, ex));
+                return;
+            }
+            connected(f, ex);
+        });
+    }
+
+    private void connected(ChannelFuture f, Exchange ex) {
+        {
+            if (f.isSuccess()) {
                 Connection c = f.channel().pipeline().get(Connection.class);
                 if (ex.wantsConnection()) {
                     ex.write(c);
@@ -184,10 +198,10 @@ final class Pool {
                 }
             } else {
                 open--;
-                ex.connectFailed(done.cause());
+                ex.connectFailed(f.cause());
                 serveWaiting();
             }
-        });
+        }
     }
 
     /** A response ended on {@code c}: reuse it for the next waiting request, keep it idle, or close it. */

@@ -98,6 +98,8 @@ public final class LoadRunner implements AutoCloseable {
     private long windowEndNanos;
     private volatile long lastOffsetNanos = -1;
     private volatile boolean scheduleCompleted;
+    /** When {@link #cancel()} was called ({@link System#nanoTime()}), or Long.MAX_VALUE. */
+    private volatile long cancelledAtNanos = Long.MAX_VALUE;
 
     /**
      * Creates a runner for one run.
@@ -156,12 +158,18 @@ public final class LoadRunner implements AutoCloseable {
             energyEnd = System.nanoTime() - t0;
         }
         dispatchDone.join();
-        if (!await(allDone, plan.drainTimeout().toNanos()) && !stopped.get()) {
+        // sent ahead, the last requests may not be due yet: the drain timeout starts at the last due time
+        long untilLastDue = ahead && lastOffsetNanos >= 0 ? Math.max(0, t0 + lastOffsetNanos - System.nanoTime()) : 0;
+        if (!await(allDone, plan.drainTimeout().toNanos() + untilLastDue) && !stopped.get()) {
             endReason = endReason + "; " + outstanding.get() + " requests still outstanding after the drain timeout "
                     + plan.drainTimeout() + " were recorded as CANCELLED";
         }
         sweep(stopped.get() ? "the run was cancelled before the request completed"
                 : "no response within the drain timeout (" + plan.drainTimeout() + ") after the schedule ended");
+        if (ahead && cancelledAtNanos != Long.MAX_VALUE) {
+            // requests handed ahead but due after the cancel were never sent: the schedule ends at the cancel
+            lastOffsetNanos = Math.min(lastOffsetNanos, cancelledAtNanos - t0);
+        }
 
         List<RequestRecord> records = new ArrayList<>(done.size());
         for (RequestRecord r : done) {
@@ -183,6 +191,7 @@ public final class LoadRunner implements AutoCloseable {
      */
     public void cancel() {
         if (stopped.compareAndSet(false, true)) {
+            cancelledAtNanos = System.nanoTime();
             endReason = "cancelled";
             Thread d = dispatcher;
             if (d != null) {
@@ -451,7 +460,8 @@ public final class LoadRunner implements AutoCloseable {
         for (Map.Entry<Long, Item> e : inFlight.entrySet()) {
             Item it = e.getValue();
             if (inFlight.remove(e.getKey()) != null) {
-                finish(it, failure(it, why));
+                finish(it, failure(it, it.scheduledNanos > cancelledAtNanos
+                        ? "never sent: the run was cancelled before the request was due" : why));
                 CompletableFuture<RequestRecord> f = it.future;
                 if (f != null) {
                     f.cancel(true); // stop the stream: the run is over, the server should not keep working

@@ -149,6 +149,21 @@ class HttpResponseParserTest {
     }
 
     @Test
+    void aLongStreamOfSmallChunksIsNotMistakenForALargeHead() {
+        // 20,000 chunks: their size lines add up to far more than the 64 KiB head limit
+        StringBuilder r = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+        for (int i = 0; i < 20_000; i++) {
+            r.append("5\r\ntok;\n\r\n");
+        }
+        r.append("0\r\n\r\n");
+        Seen seen = parse(r.toString().getBytes(ISO_8859_1), List.of(), false);
+        assertThat(seen.malformed).isNull();
+        assertThat(seen.body.size()).isEqualTo(100_000);
+        assertThat(seen.ends).isEqualTo(1);
+        assertThat(seen.endKeepAlive).isTrue();
+    }
+
+    @Test
     void http10KeepsTheConnectionOnlyWhenAsked() {
         Seen plain = parse("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(ISO_8859_1), List.of(), false);
         assertThat(plain.endKeepAlive).isFalse();

@@ -270,6 +270,44 @@ class LlmClientTest {
     }
 
     @Test
+    void fewerConnectionsThanEventLoopsStillBoundsTheConnections() throws Exception {
+        java.util.Set<Object> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
+        ScriptedServer s = server((req, res) -> {
+            clientPorts.add(req.remoteAddress().getPort());
+            return res.status(200).header("Content-Type", "text/event-stream")
+                    .sendByteArray(Mono.delay(Duration.ofMillis(10)).thenReturn(stream));
+        });
+        LlmClient c = client(s.baseUrl()).ioThreads(4).maxConnections(2);
+        List<CompletableFuture<RequestRecord>> all = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            all.add(c.send(completion(8), i, System.nanoTime()));
+        }
+        for (CompletableFuture<RequestRecord> f : all) {
+            assertThat(f.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.OK);
+        }
+        assertThat(c.connectionsOpened()).isLessThanOrEqualTo(2);
+        assertThat(clientPorts).hasSizeLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void timeoutsLongerThanALongOfNanosecondsStillGiveARecord() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = client(s.baseUrl()).requestTimeout(Duration.ofDays(365_000))
+                .firstTokenTimeout(Duration.ofDays(365_000)).idleTimeout(Duration.ofDays(365_000));
+        assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK);
+    }
+
+    @Test
+    void aHostThatDoesNotResolveIsAConnectionErrorThatSaysSo() throws Exception {
+        LlmClient c = client(URI.create("http://no-such-host.invalid:8000"));
+        RequestRecord r = send(c, completion(8));
+        assertThat(r.outcome()).isEqualTo(Outcome.CONNECTION_ERROR);
+        assertThat(r.error()).contains("cannot resolve the host").contains("no-such-host.invalid");
+    }
+
+    @Test
     void sendAtHoldsTheRequestUntilItIsDueAndRecordsTheDispatchTime() throws Exception {
         ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
                 Duration.ZERO));

@@ -235,6 +235,36 @@ class LoadRunnerTest {
     }
 
     @Test
+    void cancellingARunThatSendsAheadEndsItsScheduleAtTheCancel() throws Exception {
+        try (AheadSender sender = new AheadSender()) {
+            LoadRunner runner = new LoadRunner(plan(new ConstantArrivals(500), Duration.ofMinutes(5), -1), sender, null);
+            Thread watcher = new Thread(() -> {
+                try {
+                    while (sender.handedOver.size() < 40) {
+                        Thread.onSpinWait();
+                    }
+                } finally {
+                    runner.cancel();
+                }
+            });
+            watcher.start();
+            LoadOutcome o = runner.run();
+            watcher.join();
+            assertThat(o.cancelled()).isTrue();
+            // every request handed over has a record; those due after the cancel say they were never sent
+            assertThat(o.records()).hasSize(sender.handedOver.size());
+            for (RequestRecord r : o.records()) {
+                if (r.outcome() == Outcome.CANCELLED && r.error().startsWith("never sent: the run was cancelled")) {
+                    assertThat(r.scheduledNanos()).as("#%d is after the schedule's end", r.index())
+                            .isGreaterThan(o.scheduleEndNanos());
+                } else {
+                    assertThat(r.scheduledNanos()).isLessThanOrEqualTo(o.scheduleEndNanos());
+                }
+            }
+        }
+    }
+
+    @Test
     void withAnInFlightCapRequestsAreSentWhenDueNotAhead() {
         try (AheadSender sender = new AheadSender()) {
             LoadOutcome o = new LoadRunner(plan(new ConstantArrivals(500), null, 20).withMaxInFlight(4), sender, null)
