@@ -7,7 +7,8 @@
 #   4. fidelity against the testkit's scripted stub at 100, 1,000 and 5,000 concurrent streams, and
 #      against a stub that writes its send time into each token (the client's own timestamp error)
 #   5. 10,000 concurrent slow streams (1 token/s): heap and threads
-#   6. JMH: SSE decoding per event, recording a request into the metrics
+#   6. stalls: late requests per round, per-thread CPU and run-queue waits (StallBench)
+#   7. JMH: SSE decoding per event, recording a request into the metrics
 # Usage: qmeter-bench/run.sh [--quick]      (--quick: a few seconds per step, to check it works)
 # Output: name=value lines on stdout and in qmeter-bench/results/run-<UTC time>.txt
 set -euo pipefail
@@ -138,7 +139,12 @@ start_scripted "$CONC_PORT" 1000 1000 20
 java_client io.qmeter.bench.ConcurrencyBench --url "http://127.0.0.1:$CONC_PORT" --streams "$CONC" --tokens 20
 stop_last
 
-# ---- 6. JMH
+# ---- 6. where late requests come from (3 rounds in one JVM at 8,000 16-token req/s)
+STUB_DIR=$("$HERE/stub.sh" "$NGINX_PORT")
+java_client io.qmeter.bench.StallBench --url "http://127.0.0.1:$NGINX_PORT" --rate 8000 --seconds "$((M / 2 > 1 ? M / 2 : 2))" --rounds 3
+stop_stub "$STUB_DIR"; STUB_DIR=""
+
+# ---- 7. JMH
 java -cp "$CP" org.openjdk.jmh.Main 'io\.qmeter\.bench\.jmh\..*' $JMH -rf csv -rff "$HERE/$T/jmh.csv" >&2
 echo "jmh.settings=$JMH"
 # "Benchmark","Mode","Threads","Samples","Score","Score Error (99.9%)","Unit",params...

@@ -3,7 +3,6 @@ package io.qmeter.client;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
 import java.io.IOException;
@@ -75,8 +74,8 @@ final class Exchange implements SseDecoder.Listener {
     private RequestRecord completed;
     private Pool.Connection connection;
 
-    /** The scheduled start of {@link #startAt}, until it runs. */
-    private ScheduledFuture<?> timer;
+    /** Held in the pool's due queue by {@link #startAt} until its time comes. */
+    boolean held;
 
     Exchange(LlmClient client, Pool pool, CompletionRequest request, long index, long scheduledNanos, byte[] bytes) {
         this.client = client;
@@ -96,7 +95,6 @@ final class Exchange implements SseDecoder.Listener {
 
     /** Sends now (on the loop). {@code timed}: the record gets the dispatch time (scheduled sending). */
     void start(boolean timed) {
-        timer = null; // the scheduled start that called us, if any
         pool.track(this);
         if (finished) {
             return;
@@ -121,26 +119,18 @@ final class Exchange implements SseDecoder.Listener {
         }
     }
 
-    /**
-     * Holds the request until {@code scheduledNanos} (on the loop), then starts it. The loop's timer
-     * is set a little early and the rest is spun: a sleeping thread takes tens of microseconds to
-     * run again after its timer fires (more on a virtual machine), which would otherwise all be lag.
-     */
+    /** Holds the request in the pool's due queue until {@code scheduledNanos} (on the loop). */
     void startAt() {
         pool.track(this);
-        long early = scheduledNanos - pool.spinBefore(scheduledNanos) - System.nanoTime();
-        if (early <= 0 || client.isClosed()) {
-            startWhenDue();
+        if (client.isClosed()) {
+            start(true);
         } else {
-            timer = pool.loop.schedule(this::startWhenDue, early, TimeUnit.NANOSECONDS);
+            pool.hold(this);
         }
     }
 
-    private void startWhenDue() {
-        while (!finished && System.nanoTime() - scheduledNanos < 0 && !client.isClosed()) {
-            Thread.onSpinWait();
-        }
-        start(true);
+    long scheduledNanos() {
+        return scheduledNanos;
     }
 
     /** Sends now (on the loop). */
@@ -517,9 +507,8 @@ final class Exchange implements SseDecoder.Listener {
     }
 
     private void cancelStart() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
+        if (held) {
+            pool.unhold(this);
         }
     }
 

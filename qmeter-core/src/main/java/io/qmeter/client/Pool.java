@@ -77,11 +77,85 @@ final class Pool {
                 });
     }
 
+    /** Requests of {@link LlmClient#sendAt} waiting for their due time, earliest first. */
+    private final java.util.PriorityQueue<Exchange> due =
+            new java.util.PriorityQueue<>(java.util.Comparator.comparingLong(Exchange::scheduledNanos));
+    private ScheduledFuture<?> dueTimer;
+    private long dueTimerAt;
+
+    /**
+     * Holds {@code ex} until its due time. One timer, set a little before the earliest due time
+     * (the rest is spun: a sleeping thread takes tens of microseconds to run again after its timer
+     * fires, more on a virtual machine), and a check after every network buffer this loop reads,
+     * so that a burst of responses to decode delays a due request by one buffer, not the burst.
+     */
+    void hold(Exchange ex) {
+        ex.held = true;
+        due.add(ex);
+        spinBefore(ex.scheduledNanos());
+        if (due.peek() == ex) {
+            armDue();
+        }
+    }
+
+    /** {@code ex} ended before its due time: it leaves the queue. */
+    void unhold(Exchange ex) {
+        ex.held = false;
+        due.remove(ex);
+    }
+
+    /** Starts every held request that is due by now (no spinning); cheap when none is. */
+    void startDue() {
+        Exchange head = due.peek();
+        if (head != null && head.scheduledNanos() - System.nanoTime() <= 0) {
+            runDue(false);
+        }
+    }
+
+    private void runDue(boolean spin) {
+        Exchange head;
+        while ((head = due.peek()) != null) {
+            long wait = head.scheduledNanos() - System.nanoTime();
+            if (wait > 0) {
+                if (!spin || wait > spinNanos) {
+                    break;
+                }
+                while (head.scheduledNanos() - System.nanoTime() > 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            due.poll();
+            head.held = false;
+            head.start(true);
+        }
+        armDue();
+    }
+
+    private void armDue() {
+        Exchange head = due.peek();
+        if (head == null) {
+            return;
+        }
+        long at = head.scheduledNanos() - spinNanos;
+        if (dueTimer != null) {
+            if (dueTimerAt <= at) {
+                return;
+            }
+            dueTimer.cancel(false);
+        }
+        dueTimerAt = at;
+        dueTimer = loop.schedule(() -> {
+            dueTimer = null;
+            runDue(true);
+        }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
     /** The longest spin before a due time of {@link LlmClient#sendAt}. */
     static final long MAX_SPIN_NANOS = 100_000L;
     private long lastDueNanos;
     private boolean anyDue;
     private double meanDueGapNanos = 10.0 * MAX_SPIN_NANOS;
+    private long spinNanos = MAX_SPIN_NANOS;
 
     /**
      * How long before {@code dueNanos} to wake and spin: {@link #MAX_SPIN_NANOS}, but at most a
@@ -96,7 +170,8 @@ final class Pool {
             lastDueNanos = dueNanos;
         }
         anyDue = true;
-        return Math.min(MAX_SPIN_NANOS, (long) (meanDueGapNanos / 10));
+        spinNanos = Math.min(MAX_SPIN_NANOS, (long) (meanDueGapNanos / 10));
+        return spinNanos;
     }
 
     /** Connections this pool opened so far (for tests and benchmarks). */
@@ -141,6 +216,7 @@ final class Pool {
             ex.cancel(why);
         }
         waiting.clear();
+        due.clear();
         Connection c;
         while ((c = idle.pollLast()) != null) {
             c.channel.close();
@@ -309,6 +385,7 @@ final class Pool {
             } else if (ended) {
                 pool.release(this, endKeepAlive);
             }
+            pool.startDue();
         }
 
         @Override
