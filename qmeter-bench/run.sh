@@ -64,20 +64,15 @@ trap cleanup EXIT
 
 java_client() { java $CLIENT_JAVA_OPTS -cp "$CP" "$@" 2> >(grep -v ' INFO ' >&2); }
 
-start_scripted() { # port ttft-ms gap-ms tokens
-  java $STUB_JAVA_OPTS -cp "$CP" io.qmeter.bench.ScriptedStubMain --port "$1" --ttft-ms "$2" --gap-ms "$3" \
-      --tokens "$4" > "$HERE/$T/scripted-$1.log" 2>&1 &
+start_stub_jvm() { # main-class log-name port ttft-ms gap-ms tokens: a stub JVM, waited for until it listens
+  java $STUB_JAVA_OPTS -cp "$CP" "io.qmeter.bench.$1" --port "$3" --ttft-ms "$4" --gap-ms "$5" \
+      --tokens "$6" > "$HERE/$T/$2-$3.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 100); do grep -q baseUrl "$HERE/$T/scripted-$1.log" && return 0; sleep 0.2; done
-  echo "the scripted stub on port $1 did not start:" >&2; cat "$HERE/$T/scripted-$1.log" >&2; exit 1
+  for _ in $(seq 100); do grep -q baseUrl "$HERE/$T/$2-$3.log" && return 0; sleep 0.2; done
+  echo "the $2 stub on port $3 did not start:" >&2; cat "$HERE/$T/$2-$3.log" >&2; exit 1
 }
-start_stamped() { # port ttft-ms gap-ms tokens
-  java $STUB_JAVA_OPTS -cp "$CP" io.qmeter.bench.TimestampStubMain --port "$1" --ttft-ms "$2" --gap-ms "$3" \
-      --tokens "$4" > "$HERE/$T/stamped-$1.log" 2>&1 &
-  PIDS+=($!)
-  for _ in $(seq 100); do grep -q baseUrl "$HERE/$T/stamped-$1.log" && return 0; sleep 0.2; done
-  echo "the timestamping stub on port $1 did not start:" >&2; cat "$HERE/$T/stamped-$1.log" >&2; exit 1
-}
+start_scripted() { start_stub_jvm ScriptedStubMain scripted "$@"; }   # the testkit's ScriptedEngine
+start_stamped() { start_stub_jvm TimestampStubMain stamped "$@"; }    # writes its send time into each token
 stop_last() { kill "${PIDS[-1]}" 2>/dev/null || true; wait "${PIDS[-1]}" 2>/dev/null || true; unset 'PIDS[-1]'; }
 
 echo "run.date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"

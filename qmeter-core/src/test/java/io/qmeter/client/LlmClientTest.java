@@ -53,6 +53,16 @@ class LlmClientTest {
         return s;
     }
 
+    /** Streams the llama.cpp fixture after {@code delay}, noting each request's client port (one per connection). */
+    private ScriptedServer portRecordingServer(java.util.Set<Object> clientPorts, Duration delay) {
+        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
+        return server((req, res) -> {
+            clientPorts.add(req.remoteAddress().getPort());
+            return res.status(200).header("Content-Type", "text/event-stream")
+                    .sendByteArray(Mono.delay(delay).thenReturn(stream));
+        });
+    }
+
     private LlmClient client(URI base) {
         LlmClient c = LlmClient.create(base).firstTokenTimeout(Duration.ofSeconds(10)).idleTimeout(Duration.ofSeconds(10))
                 .requestTimeout(Duration.ofSeconds(20));
@@ -248,12 +258,7 @@ class LlmClientTest {
     @Test
     void requestsBeyondMaxConnectionsWaitForAConnectionAndAllSucceed() throws Exception {
         java.util.Set<Object> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
-        ScriptedServer s = server((req, res) -> {
-            clientPorts.add(req.remoteAddress().getPort());
-            return res.status(200).header("Content-Type", "text/event-stream")
-                    .sendByteArray(Mono.delay(Duration.ofMillis(20)).thenReturn(stream));
-        });
+        ScriptedServer s = portRecordingServer(clientPorts, Duration.ofMillis(20));
         LlmClient c = client(s.baseUrl()).maxConnections(2);
         List<CompletableFuture<RequestRecord>> all = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
@@ -272,12 +277,7 @@ class LlmClientTest {
     @Test
     void fewerConnectionsThanEventLoopsStillBoundsTheConnections() throws Exception {
         java.util.Set<Object> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
-        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
-        ScriptedServer s = server((req, res) -> {
-            clientPorts.add(req.remoteAddress().getPort());
-            return res.status(200).header("Content-Type", "text/event-stream")
-                    .sendByteArray(Mono.delay(Duration.ofMillis(10)).thenReturn(stream));
-        });
+        ScriptedServer s = portRecordingServer(clientPorts, Duration.ofMillis(10));
         LlmClient c = client(s.baseUrl()).ioThreads(4).maxConnections(2);
         List<CompletableFuture<RequestRecord>> all = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
