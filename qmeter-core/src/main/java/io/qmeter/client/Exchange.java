@@ -468,7 +468,7 @@ final class Exchange implements SseDecoder.Listener {
     // ---------------------------------------------------------------- timeouts
 
     /**
-     * Called by the pool's timeout sweep (every {@link LlmClient#timeoutTick()}) for each exchange
+     * Called by the pool's timeout sweep (every {@link LlmClient#timeoutTickNanos()}) for each exchange
      * it tracks: ends the request when one of its timeouts has passed; after {@code [DONE]}, closes
      * a connection the server keeps open for longer than the idle timeout.
      */
@@ -559,6 +559,14 @@ final class Exchange implements SseDecoder.Listener {
             }
             c.channel.close();
         }
+    }
+
+    /** Starting the request threw: it ends CANCELLED with the cause, and its connection (if any) is closed. */
+    void failed(Throwable t) {
+        if (!finished) {
+            finish(Outcome.CANCELLED, "not sent: the client failed to send it: " + t);
+        }
+        dropConnection();
     }
 
     /** Ends the request as CANCELLED (client closing, or the caller cancelled the future) and frees its connection. */

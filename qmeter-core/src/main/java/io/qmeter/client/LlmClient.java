@@ -50,9 +50,10 @@ import org.slf4j.LoggerFactory;
  * loop carries about 10,000 short streams a second; see qmeter-bench for the figures.
  *
  * <p>Sending on schedule: {@link #sendAt} hands a request over ahead of its due time; the event
- * loop holds it in its timer queue (a {@code timerfd} with nanosecond resolution under epoll) and
- * writes it when due, so there is no thread hand-off between the schedule and the socket. The
- * load runner uses it for open-loop runs without an in-flight cap.
+ * loop holds it in a due queue and writes it when due (woken by one timer, a {@code timerfd} with
+ * nanosecond resolution under epoll, set a little early and the rest spun; also checked after every
+ * network read), so there is no thread hand-off between the schedule and the socket. The load
+ * runner uses it for open-loop runs without an in-flight cap.
  *
  * <p>Measurement, all from {@link System#nanoTime()}:
  * <ul>

@@ -113,22 +113,29 @@ final class Pool {
     }
 
     private void runDue(boolean spin) {
-        Exchange head;
-        while ((head = due.peek()) != null) {
-            long wait = head.scheduledNanos() - System.nanoTime();
-            if (wait > 0) {
-                if (!spin || wait > spinNanos) {
-                    break;
+        try {
+            Exchange head;
+            while ((head = due.peek()) != null) {
+                long wait = head.scheduledNanos() - System.nanoTime();
+                if (wait > 0) {
+                    if (!spin || wait > spinNanos) {
+                        break;
+                    }
+                    while (head.scheduledNanos() - System.nanoTime() > 0) {
+                        Thread.onSpinWait();
+                    }
                 }
-                while (head.scheduledNanos() - System.nanoTime() > 0) {
-                    Thread.onSpinWait();
+                due.poll();
+                head.held = false;
+                try {
+                    head.start(true);
+                } catch (Throwable t) { // e.g. out of direct memory: this request fails, the others still go
+                    head.failed(t);
                 }
             }
-            due.poll();
-            head.held = false;
-            head.start(true);
+        } finally {
+            armDue(); // whatever happened, the next held request keeps its timer
         }
-        armDue();
     }
 
     private void armDue() {
@@ -187,7 +194,7 @@ final class Pool {
     }
 
     /**
-     * One pass over the tracked exchanges, every {@link LlmClient#timeoutTick()} while there are
+     * One pass over the tracked exchanges, every {@link LlmClient#timeoutTickNanos()} while there are
      * any: one periodic task per loop instead of a timer per request (scheduling and cancelling a
      * timer per request cost about a tenth of the loop's time at 10,000 requests a second).
      */

@@ -98,8 +98,12 @@ public final class LoadRunner implements AutoCloseable {
     private long windowEndNanos;
     private volatile long lastOffsetNanos = -1;
     private volatile boolean scheduleCompleted;
-    /** When {@link #cancel()} was called ({@link System#nanoTime()}), or Long.MAX_VALUE. */
-    private volatile long cancelledAtNanos = Long.MAX_VALUE;
+    /**
+     * Sent ahead and cancelled: requests due after this ({@link System#nanoTime()}) were never
+     * sent; Long.MAX_VALUE otherwise. Set by the sweep: 1 ms after it began, a margin for the
+     * cancellation to reach the sender's I/O thread before their due time.
+     */
+    private long neverSentAfterNanos = Long.MAX_VALUE;
 
     /**
      * Creates a runner for one run.
@@ -160,15 +164,18 @@ public final class LoadRunner implements AutoCloseable {
         dispatchDone.join();
         // sent ahead, the last requests may not be due yet: the drain timeout starts at the last due time
         long untilLastDue = ahead && lastOffsetNanos >= 0 ? Math.max(0, t0 + lastOffsetNanos - System.nanoTime()) : 0;
-        if (!await(allDone, plan.drainTimeout().toNanos() + untilLastDue) && !stopped.get()) {
+        long drainNanos = plan.drainTimeout().toNanos();
+        if (!await(allDone, drainNanos > Long.MAX_VALUE - untilLastDue ? Long.MAX_VALUE : drainNanos + untilLastDue)
+                && !stopped.get()) {
             endReason = endReason + "; " + outstanding.get() + " requests still outstanding after the drain timeout "
                     + plan.drainTimeout() + " were recorded as CANCELLED";
         }
         sweep(stopped.get() ? "the run was cancelled before the request completed"
                 : "no response within the drain timeout (" + plan.drainTimeout() + ") after the schedule ended");
-        if (ahead && cancelledAtNanos != Long.MAX_VALUE) {
-            // requests handed ahead but due after the cancel were never sent: the schedule ends at the cancel
-            lastOffsetNanos = Math.min(lastOffsetNanos, cancelledAtNanos - t0);
+        if (neverSentAfterNanos != Long.MAX_VALUE) {
+            // requests handed ahead but not yet due when the run was cancelled were never sent:
+            // the schedule ends where sending stopped
+            lastOffsetNanos = Math.min(lastOffsetNanos, neverSentAfterNanos - t0);
         }
 
         List<RequestRecord> records = new ArrayList<>(done.size());
@@ -191,7 +198,6 @@ public final class LoadRunner implements AutoCloseable {
      */
     public void cancel() {
         if (stopped.compareAndSet(false, true)) {
-            cancelledAtNanos = System.nanoTime();
             endReason = "cancelled";
             Thread d = dispatcher;
             if (d != null) {
@@ -445,6 +451,9 @@ public final class LoadRunner implements AutoCloseable {
 
     /** Records every request still queued or in flight as cancelled. */
     private void sweep(String why) {
+        if (ahead && stopped.get()) {
+            neverSentAfterNanos = System.nanoTime() + 1_000_000L;
+        }
         List<Item> queued = new ArrayList<>();
         if (permits != null) {
             synchronized (capLock) {
@@ -460,7 +469,7 @@ public final class LoadRunner implements AutoCloseable {
         for (Map.Entry<Long, Item> e : inFlight.entrySet()) {
             Item it = e.getValue();
             if (inFlight.remove(e.getKey()) != null) {
-                finish(it, failure(it, it.scheduledNanos > cancelledAtNanos
+                finish(it, failure(it, it.scheduledNanos > neverSentAfterNanos
                         ? "never sent: the run was cancelled before the request was due" : why));
                 CompletableFuture<RequestRecord> f = it.future;
                 if (f != null) {
