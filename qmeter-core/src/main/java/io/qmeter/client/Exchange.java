@@ -111,11 +111,7 @@ final class Exchange implements SseDecoder.Listener {
         try {
             pool.acquire(this);
         } catch (RuntimeException e) {
-            // never leave a request without a record, whatever went wrong in the client
-            if (!finished) {
-                finish(Outcome.CANCELLED, "not sent: the client failed to send it: " + e);
-            }
-            dropConnection();
+            failed(e); // never leave a request without a record, whatever went wrong in the client
         }
     }
 

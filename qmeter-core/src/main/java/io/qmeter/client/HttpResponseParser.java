@@ -280,8 +280,7 @@ final class HttpResponseParser {
             state = State.STATUS;
             return true;
         }
-        boolean keepAlive = http10 ? connection != null && connection.contains("keep-alive")
-                : connection == null || !connection.contains("close");
+        boolean keepAlive = keepAlive();
         boolean noBody = status == 204 || status == 304;
         if (!noBody && !chunked && contentLength < 0) {
             keepAlive = false; // the body ends when the connection does
@@ -331,10 +330,14 @@ final class HttpResponseParser {
     }
 
     private void finish() {
-        boolean keepAlive = http10 ? connection != null && connection.contains("keep-alive")
-                : connection == null || !connection.contains("close");
         state = State.IDLE;
-        listener.onEnd(keepAlive);
+        listener.onEnd(keepAlive());
+    }
+
+    /** HTTP/1.1 keeps the connection unless told to close it; HTTP/1.0 only when asked to keep it. */
+    private boolean keepAlive() {
+        return http10 ? connection != null && connection.contains("keep-alive")
+                : connection == null || !connection.contains("close");
     }
 
     private void fail(String why) {

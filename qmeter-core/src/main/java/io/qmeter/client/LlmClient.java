@@ -151,6 +151,8 @@ public final class LlmClient implements RequestSender {
 
     private final String completionsPath;
     private final String chatPath;
+    /** Request line and headers per endpoint and kind (see {@link #head}), encoded once per configuration. */
+    private final byte[][] heads = new byte[4][];
 
     private final Object lock = new Object();
     private volatile Resources resources;
@@ -182,6 +184,9 @@ public final class LlmClient implements RequestSender {
         prefix = prefix == null ? "" : prefix;
         this.completionsPath = prefix + Endpoint.COMPLETIONS.path();
         this.chatPath = prefix + Endpoint.CHAT_COMPLETIONS.path();
+        for (int k = 0; k < 4; k++) {
+            heads[k] = encodeHead(k >= 2 ? Endpoint.CHAT_COMPLETIONS : Endpoint.COMPLETIONS, (k & 1) == 1);
+        }
     }
 
     /**
@@ -542,12 +547,7 @@ public final class LlmClient implements RequestSender {
      * encoded once per endpoint and kind.
      */
     byte[] head(Endpoint endpoint, boolean stream) {
-        Resources rt = resources;
-        if (rt == null) {
-            return encodeHead(endpoint, stream);
-        }
-        int i = (endpoint == Endpoint.CHAT_COMPLETIONS ? 2 : 0) + (stream ? 1 : 0);
-        return rt.heads[i];
+        return heads[(endpoint == Endpoint.CHAT_COMPLETIONS ? 2 : 0) + (stream ? 1 : 0)];
     }
 
     private byte[] encodeHead(Endpoint endpoint, boolean stream) {
@@ -647,17 +647,13 @@ public final class LlmClient implements RequestSender {
             int limit = share + (i++ < maxConnections % loops ? 1 : 0);
             pools.add(new Pool(this, (EventLoop) e, type, address, baseUrl.getHost(), ssl, connectMillis, limit));
         }
-        byte[][] heads = new byte[4][];
-        for (int k = 0; k < 4; k++) {
-            heads[k] = encodeHead(k >= 2 ? Endpoint.CHAT_COMPLETIONS : Endpoint.COMPLETIONS, (k & 1) == 1);
-        }
         LOG.debug("LlmClient started: {} {} event loop(s), {} connections at most", loops,
                 epoll ? "epoll" : "NIO", maxConnections);
-        return new Resources(group, pools.toArray(new Pool[0]), heads, new AtomicInteger());
+        return new Resources(group, pools.toArray(new Pool[0]), new AtomicInteger());
     }
 
     /** The resources of a client in use. */
-    private record Resources(EventLoopGroup group, Pool[] pools, byte[][] heads, AtomicInteger turn) {
+    private record Resources(EventLoopGroup group, Pool[] pools, AtomicInteger turn) {
         Pool next() {
             return pools.length == 1 ? pools[0] : pools[Math.floorMod(turn.getAndIncrement(), pools.length)];
         }

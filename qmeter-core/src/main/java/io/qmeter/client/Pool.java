@@ -92,7 +92,7 @@ final class Pool {
     void hold(Exchange ex) {
         ex.held = true;
         due.add(ex);
-        spinBefore(ex.scheduledNanos());
+        updateSpin(ex.scheduledNanos());
         if (due.peek() == ex) {
             armDue();
         }
@@ -165,11 +165,11 @@ final class Pool {
     private long spinNanos = MAX_SPIN_NANOS;
 
     /**
-     * How long before {@code dueNanos} to wake and spin: {@link #MAX_SPIN_NANOS}, but at most a
+     * Updates how long before a due time to wake and spin: {@link #MAX_SPIN_NANOS}, but at most a
      * tenth of the mean gap between due times on this loop, so spinning takes at most about a tenth
      * of the loop's time whatever the rate.
      */
-    long spinBefore(long dueNanos) {
+    private void updateSpin(long dueNanos) {
         if (anyDue && dueNanos > lastDueNanos) {
             meanDueGapNanos += ((dueNanos - lastDueNanos) - meanDueGapNanos) / 64.0;
         }
@@ -178,7 +178,6 @@ final class Pool {
         }
         anyDue = true;
         spinNanos = Math.min(MAX_SPIN_NANOS, (long) (meanDueGapNanos / 10));
-        return spinNanos;
     }
 
     /** Connections this pool opened so far (for tests and benchmarks). */
@@ -294,13 +293,10 @@ final class Pool {
             c.channel.close();
             return;
         }
-        Exchange next;
-        while ((next = waiting.poll()) != null) {
-            next.queued = false;
-            if (next.wantsConnection()) {
-                next.write(c);
-                return;
-            }
+        Exchange next = nextWaiting();
+        if (next != null) {
+            next.write(c);
+            return;
         }
         c.idleSinceNanos = System.nanoTime();
         idle.addLast(c);
@@ -331,14 +327,24 @@ final class Pool {
     }
 
     private void serveWaiting() {
-        Exchange next;
-        while (open < limit && (next = waiting.poll()) != null) {
-            next.queued = false;
-            if (next.wantsConnection()) {
+        if (open < limit) {
+            Exchange next = nextWaiting();
+            if (next != null) {
                 connect(next);
-                return;
             }
         }
+    }
+
+    /** The first waiting exchange that still wants a connection (ended ones are dropped), or null. */
+    private Exchange nextWaiting() {
+        Exchange next;
+        while ((next = waiting.poll()) != null) {
+            next.queued = false;
+            if (next.wantsConnection()) {
+                return next;
+            }
+        }
+        return null;
     }
 
     /** One keep-alive connection: parses the response and routes it to the exchange it carries. */
