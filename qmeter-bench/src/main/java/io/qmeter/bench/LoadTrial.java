@@ -358,39 +358,19 @@ public final class LoadTrial {
                     java.util.concurrent.CompletableFuture.runAsync(holder[0]::cancel);
                 }
             };
-            RequestSender watched = new RequestSender() {
-                @Override
-                public java.util.concurrent.CompletableFuture<RequestRecord> send(CompletionRequest request,
-                                                                                  long index, long scheduledNanos) {
-                    remember(index, scheduledNanos);
-                    lagCheck.accept(System.nanoTime() - scheduledNanos);
-                    return client.send(request, index, scheduledNanos);
-                }
-
-                @Override
-                public boolean sendsAhead() {
-                    return client.sendsAhead();
-                }
-
-                @Override
-                public java.util.concurrent.CompletableFuture<RequestRecord> sendAt(CompletionRequest request,
-                                                                                    long index, long scheduledNanos) {
-                    remember(index, scheduledNanos);
+            RequestSender watched = new HandOverWatch(client, (index, scheduledNanos, ahead, handedAt, f) -> {
+                remember(index, scheduledNanos);
+                if (ahead) {
                     // sent ahead, the lag is known once the sender dispatched it
-                    java.util.concurrent.CompletableFuture<RequestRecord> f = client.sendAt(request, index, scheduledNanos);
                     f.thenAccept(r -> {
                         if (r.dispatchNanos() >= 0) {
                             lagCheck.accept(r.dispatchNanos() - r.scheduledNanos());
                         }
                     });
-                    return f;
+                } else {
+                    lagCheck.accept(handedAt - scheduledNanos);
                 }
-
-                @Override
-                public void close() {
-                    // the client is closed by its owner
-                }
-            };
+            });
             try (LoadRunner runner = new LoadRunner(plan, watched, null)) {
                 holder[0] = runner;
                 long t0 = System.nanoTime() + 2_000_000L; // the runner starts its schedule 2 ms after run()

@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Where late requests come from: runs the same Poisson load several times in one JVM (the first
@@ -64,30 +63,11 @@ public final class StallBench {
                 LoadPlan plan = LoadPlan.of(new PoissonArrivals(rate), SyntheticWorkload.fixed(16, 16), template,
                         100 + round, Duration.ofSeconds(seconds), -1);
                 long[] handedLate = new long[(int) (rate * seconds * 1.2) + 1000];
-                RequestSender watched = new RequestSender() {
-                    @Override
-                    public CompletableFuture<RequestRecord> send(CompletionRequest r, long i, long due) {
-                        return client.send(r, i, due);
+                RequestSender watched = new HandOverWatch(client, (i, due, ahead, at, f) -> {
+                    if (ahead && i < handedLate.length) {
+                        handedLate[(int) i] = at - due;
                     }
-
-                    @Override
-                    public boolean sendsAhead() {
-                        return client.sendsAhead();
-                    }
-
-                    @Override
-                    public CompletableFuture<RequestRecord> sendAt(CompletionRequest r, long i, long due) {
-                        if (i < handedLate.length) {
-                            handedLate[(int) i] = System.nanoTime() - due;
-                        }
-                        return client.sendAt(r, i, due);
-                    }
-
-                    @Override
-                    public void close() {
-                        // the client is closed below
-                    }
-                };
+                });
                 Map<String, long[]> before = threads();
                 LoadOutcome o = new LoadRunner(plan, watched, null).run();
                 Map<String, long[]> after = threads();
