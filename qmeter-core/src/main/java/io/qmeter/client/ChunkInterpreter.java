@@ -32,8 +32,10 @@ import java.nio.charset.StandardCharsets;
  *   <li>anything that is not a JSON object: {@link Kind#MALFORMED}.</li>
  * </ul>
  *
- * <p>It uses Jackson's streaming parser and allocates no {@code String} per chunk for the content
- * (the text is copied into a builder only when kept). One interpreter per stream; not thread-safe.
+ * <p>Ordinary chunks are read by {@link ChunkScanner} without allocating; anything it declines (and,
+ * when the text is kept, content with escapes) by Jackson's streaming parser. No {@code String} is
+ * allocated per chunk for the content (the text is copied into a builder only when kept). One
+ * interpreter per stream; not thread-safe.
  *
  * <pre>{@code
  * ChunkInterpreter in = new ChunkInterpreter(false);
@@ -70,6 +72,7 @@ public final class ChunkInterpreter {
 
     private final boolean keepText;
     private final ChunkScanner scanner = new ChunkScanner();
+    private final boolean fastPath;
     private StringBuilder text;
 
     private int contentChars;
@@ -86,7 +89,20 @@ public final class ChunkInterpreter {
      * @param keepText whether to accumulate the generated text ({@link #text()})
      */
     public ChunkInterpreter(boolean keepText) {
+        this(keepText, true);
+    }
+
+    /**
+     * An interpreter that can be told not to use its allocation-free fast path (for tests that compare
+     * the two paths).
+     *
+     * @param keepText whether to accumulate the generated text
+     * @param fastPath whether to try {@link ChunkScanner} before Jackson
+     */
+    ChunkInterpreter(boolean keepText, boolean fastPath) {
         this.keepText = keepText;
+        this.fastPath = fastPath;
+        scanner.captureContent = keepText;
     }
 
     /**
@@ -122,9 +138,13 @@ public final class ChunkInterpreter {
         boolean objectIsError = false;
         String message = null;
         int usageCompletion = -1;
-        if (!keepText && scanner.scan(data, s, e)) {
-            // the common case, without Jackson: see ChunkScanner (it declines anything unusual)
+        if (fastPath && scanner.scan(data, s, e)) {
+            // the common case, without Jackson: see ChunkScanner (it declines anything unusual,
+            // and, when the text is kept, any content with an escape)
             contentChars = scanner.contentChars;
+            if (keepText) {
+                appendContent(data);
+            }
             if (scanner.finishReason != null) {
                 finishReason = scanner.finishReason;
             }
@@ -295,6 +315,25 @@ public final class ChunkInterpreter {
             return message;
         }
         return type != null ? type : "the server reported an error without a message";
+    }
+
+    /** Appends the content strings the scanner found (valid UTF-8 without escapes). */
+    private void appendContent(byte[] data) {
+        int[] at = scanner.contentAt;
+        for (int k = 0; k < 3 * scanner.contentCount; k += 3) {
+            int start = at[k];
+            int end = at[k + 1];
+            if (text == null) {
+                text = new StringBuilder(64);
+            }
+            if (at[k + 2] == 1) {
+                for (int m = start; m < end; m++) {
+                    text.append((char) data[m]);
+                }
+            } else {
+                text.append(new String(data, start, end - start, java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
     }
 
     private void content(JsonParser p) throws IOException {

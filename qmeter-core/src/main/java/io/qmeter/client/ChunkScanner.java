@@ -42,6 +42,16 @@ final class ChunkScanner {
     int contentChars;
     /** The last finish reason seen in {@code choices[0]}, or {@code null} when none. */
     String finishReason;
+    /**
+     * Set by a reader that keeps the text: {@link #scan} then also records where each content string
+     * of the chunk is ({@link #contentCount}, {@link #contentAt}), and declines a chunk whose content
+     * has an escape (unescaping is Jackson's).
+     */
+    boolean captureContent;
+    /** How many content strings the last scan recorded (with {@link #captureContent}). */
+    int contentCount;
+    /** Per content string, in order: start, end (exclusive) of its raw bytes, and 1 when it is all ASCII. */
+    int[] contentAt = new int[12];
     /** The last {@code usage.prompt_tokens}, or {@link Integer#MIN_VALUE} when none. */
     int promptTokens;
     /** What the last {@code usage} object gave as completion tokens (-1 when it had none); -1 without usage. */
@@ -72,6 +82,7 @@ final class ChunkScanner {
         finishReason = null;
         promptTokens = Integer.MIN_VALUE;
         usageCompletion = -1;
+        contentCount = 0;
         b = data;
         i = start;
         end = stop;
@@ -165,10 +176,9 @@ final class ChunkScanner {
             }
             if (is(TEXT)) {
                 if (i < end && b[i] == '"') {
-                    if (!string()) {
+                    if (!string() || !content()) {
                         return false;
                     }
-                    contentChars += strChars;
                 } else if (!skipValue(3)) {
                     return false;
                 }
@@ -212,10 +222,9 @@ final class ChunkScanner {
                 return false;
             }
             if ((is(CONTENT) || is(REASONING_CONTENT)) && i < end && b[i] == '"') {
-                if (!string()) {
+                if (!string() || !content()) {
                     return false;
                 }
-                contentChars += strChars;
             } else if (!skipValue(4)) {
                 return false;
             }
@@ -265,6 +274,26 @@ final class ChunkScanner {
                 return false;
             }
         }
+    }
+
+    /** The string just read is content: counts it, and records where it is when capturing. */
+    private boolean content() {
+        contentChars += strChars;
+        if (!captureContent || strEnd == strStart) {
+            return true;
+        }
+        if (strEscaped) {
+            return false; // unescaping is Jackson's
+        }
+        int k = 3 * contentCount;
+        if (k + 3 > contentAt.length) {
+            contentAt = java.util.Arrays.copyOf(contentAt, 2 * contentAt.length);
+        }
+        contentAt[k] = strStart;
+        contentAt[k + 1] = strEnd;
+        contentAt[k + 2] = strChars == strEnd - strStart ? 1 : 0;
+        contentCount++;
+        return true;
     }
 
     /**

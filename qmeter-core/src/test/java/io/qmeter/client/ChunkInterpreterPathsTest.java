@@ -1,7 +1,5 @@
 package io.qmeter.client;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +16,9 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * The interpreter has a fast path (no text kept: {@link ChunkScanner}) and a Jackson path (text
- * kept). Both must read every chunk the same way, valid or not.
+ * The interpreter has a fast path ({@link ChunkScanner}) and a Jackson path. Both must read every
+ * chunk the same way, valid or not, damaged or not (the comparison is
+ * {@link ChunkFastPathTest#compare}).
  */
 class ChunkInterpreterPathsTest {
 
@@ -29,8 +28,6 @@ class ChunkInterpreterPathsTest {
     void fastPathAndJacksonPathAgree(@ForAll("chunks") List<String> chunks,
                                      @ForAll @IntRange(min = 0, max = 400) int cut,
                                      @ForAll @IntRange(min = 0, max = 30) int mutateAt) {
-        ChunkInterpreter fast = new ChunkInterpreter(false);
-        ChunkInterpreter jackson = new ChunkInterpreter(true);
         List<String> all = new ArrayList<>(chunks);
         // add a damaged copy of one chunk: truncated, or with one byte replaced
         if (!chunks.isEmpty()) {
@@ -40,18 +37,7 @@ class ChunkInterpreterPathsTest {
                 all.add(c.substring(0, mutateAt) + "\"" + c.substring(mutateAt + 1));
             }
         }
-        for (String chunk : all) {
-            byte[] b = chunk.getBytes(StandardCharsets.UTF_8);
-            ChunkInterpreter.Kind k1 = fast.interpret(b, 0, b.length);
-            ChunkInterpreter.Kind k2 = jackson.interpret(b, 0, b.length);
-            assertThat(k1).as(chunk).isEqualTo(k2);
-            assertThat(fast.contentChars()).as(chunk).isEqualTo(jackson.contentChars());
-            assertThat(fast.chunkTokens()).as(chunk).isEqualTo(jackson.chunkTokens());
-            assertThat(fast.finishReason()).as(chunk).isEqualTo(jackson.finishReason());
-            assertThat(fast.promptTokens()).as(chunk).isEqualTo(jackson.promptTokens());
-            assertThat(fast.completionTokens()).as(chunk).isEqualTo(jackson.completionTokens());
-            assertThat(fast.errorMessage()).as(chunk).isEqualTo(jackson.errorMessage());
-        }
+        ChunkFastPathTest.compare(all);
     }
 
     @Provide

@@ -1,8 +1,7 @@
-package io.qmeter.bench;
+package io.qmeter.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.qmeter.client.ChunkInterpreter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,11 +15,11 @@ import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
- * Differential test of {@link ChunkInterpreter}'s allocation-free fast path (used when the text is
- * not kept) against its Jackson path (used when the text is kept): on any sequence of chunks —
- * vLLM-, SGLang- and llama.cpp-shaped, with escapes, non-ASCII, errors, odd numbers, and random
- * corruption — both must report the same kind, content characters, chunk tokens, finish reason,
- * usage and error message.
+ * Differential test of {@link ChunkInterpreter}'s allocation-free fast path ({@link ChunkScanner})
+ * against its Jackson path: on any sequence of chunks — vLLM-, SGLang- and llama.cpp-shaped, with
+ * escapes, non-ASCII, errors, odd numbers, and random corruption — the fast path, with and without
+ * keeping the text, must report what Jackson reports: the same kind, content characters, chunk
+ * tokens, finish reason, usage, error message and kept text.
  */
 class ChunkFastPathTest {
 
@@ -116,7 +115,8 @@ class ChunkFastPathTest {
         });
     }
 
-    private static ChunkInterpreter compare(List<String> chunks) {
+    /** Reads {@code chunks} (UTF-8) three ways: fast, fast keeping the text, Jackson; all must agree. */
+    static ChunkInterpreter compare(List<String> chunks) {
         List<String> raw = new ArrayList<>();
         for (String c : chunks) {
             raw.add(new String(c.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
@@ -126,22 +126,26 @@ class ChunkFastPathTest {
 
     /** Chunks given as ISO-8859-1 strings, i.e. one char per byte. */
     private static ChunkInterpreter compareBytes(List<String> chunks) {
-        ChunkInterpreter fast = new ChunkInterpreter(false);
-        ChunkInterpreter jackson = new ChunkInterpreter(true);
+        ChunkInterpreter fast = new ChunkInterpreter(false, true);
+        ChunkInterpreter fastText = new ChunkInterpreter(true, true);
+        ChunkInterpreter jackson = new ChunkInterpreter(true, false);
         for (String c : chunks) {
             byte[] b = c.getBytes(StandardCharsets.ISO_8859_1);
             byte[] padded = new byte[b.length + 4];
             System.arraycopy(b, 0, padded, 2, b.length);
-            ChunkInterpreter.Kind kf = fast.interpret(padded, 2, b.length);
             ChunkInterpreter.Kind kj = jackson.interpret(b, 0, b.length);
             String what = "chunk " + new String(b, StandardCharsets.UTF_8);
-            assertThat(kf).as(what).isEqualTo(kj);
-            assertThat(fast.contentChars()).as(what).isEqualTo(jackson.contentChars());
-            assertThat(fast.chunkTokens()).as(what).isEqualTo(jackson.chunkTokens());
-            assertThat(fast.finishReason()).as(what).isEqualTo(jackson.finishReason());
-            assertThat(fast.promptTokens()).as(what).isEqualTo(jackson.promptTokens());
-            assertThat(fast.completionTokens()).as(what).isEqualTo(jackson.completionTokens());
-            assertThat(fast.errorMessage()).as(what).isEqualTo(jackson.errorMessage());
+            for (ChunkInterpreter f : List.of(fast, fastText)) {
+                assertThat(f.interpret(padded, 2, b.length)).as(what).isEqualTo(kj);
+                assertThat(f.contentChars()).as(what).isEqualTo(jackson.contentChars());
+                assertThat(f.chunkTokens()).as(what).isEqualTo(jackson.chunkTokens());
+                assertThat(f.finishReason()).as(what).isEqualTo(jackson.finishReason());
+                assertThat(f.promptTokens()).as(what).isEqualTo(jackson.promptTokens());
+                assertThat(f.completionTokens()).as(what).isEqualTo(jackson.completionTokens());
+                assertThat(f.errorMessage()).as(what).isEqualTo(jackson.errorMessage());
+            }
+            assertThat(fastText.text()).as(what).isEqualTo(jackson.text());
+            assertThat(fast.text()).isNull();
         }
         return fast;
     }
