@@ -18,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -628,15 +629,21 @@ public final class LlmClient implements RequestSender {
         // never more loops than connections: each loop owns at least one
         int loops = Math.min(ioThreads, maxConnections);
         DefaultThreadFactory threads = new DefaultThreadFactory("qmeter-io", true, Thread.MAX_PRIORITY);
+        PollingSelect.Factory selects = new PollingSelect.Factory();
         EventLoopGroup group;
         if (epoll) {
-            EpollEventLoopGroup g = new EpollEventLoopGroup(loops, threads);
+            EpollEventLoopGroup g = new EpollEventLoopGroup(loops, threads, selects);
             g.setIoRatio(100); // due sends and timeouts run right after each I/O batch
             group = g;
         } else {
-            NioEventLoopGroup g = new NioEventLoopGroup(loops, threads);
+            NioEventLoopGroup g = new NioEventLoopGroup(loops, threads, SelectorProvider.provider(), selects);
             g.setIoRatio(100);
             group = g;
+        }
+        List<PollingSelect> strategies = selects.made();
+        if (strategies.size() != loops) { // Netty makes one per loop, in order; anything else is a bug here
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw new IllegalStateException("expected " + loops + " select strategies, Netty made " + strategies.size());
         }
         Class<? extends SocketChannel> type = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
         int connectMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis()));
@@ -644,8 +651,10 @@ public final class LlmClient implements RequestSender {
         int share = maxConnections / loops;
         int i = 0;
         for (io.netty.util.concurrent.EventExecutor e : group) {
-            int limit = share + (i++ < maxConnections % loops ? 1 : 0);
-            pools.add(new Pool(this, (EventLoop) e, type, address, baseUrl.getHost(), ssl, connectMillis, limit));
+            int limit = share + (i < maxConnections % loops ? 1 : 0);
+            pools.add(new Pool(this, (EventLoop) e, strategies.get(i), type, address, baseUrl.getHost(), ssl,
+                    connectMillis, limit));
+            i++;
         }
         LOG.debug("LlmClient started: {} {} event loop(s), {} connections at most", loops,
                 epoll ? "epoll" : "NIO", maxConnections);

@@ -39,6 +39,8 @@ final class Pool {
 
     final EventLoop loop;
     final LlmClient client;
+    /** The loop's select strategy, told when to poll instead of sleeping. */
+    private final PollingSelect select;
     private final Bootstrap bootstrap;
     private final int limit;
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
@@ -52,11 +54,12 @@ final class Pool {
     /** Copy buffer for direct network buffers, shared by the loop's exchanges (one runs at a time). */
     final byte[] scratch = new byte[16 * 1024];
 
-    Pool(LlmClient client, EventLoop loop, Class<? extends SocketChannel> channelType, InetSocketAddress address,
-         String host, SslContext ssl, int connectTimeoutMillis, int limit) {
+    Pool(LlmClient client, EventLoop loop, PollingSelect select, Class<? extends SocketChannel> channelType,
+         InetSocketAddress address, String host, SslContext ssl, int connectTimeoutMillis, int limit) {
         int port = address.getPort();
         this.client = client;
         this.loop = loop;
+        this.select = select;
         this.limit = limit;
         this.bootstrap = new Bootstrap().group(loop).channel(channelType)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -84,10 +87,12 @@ final class Pool {
     private long dueTimerAt;
 
     /**
-     * Holds {@code ex} until its due time. One timer, set a little before the earliest due time
-     * (the rest is spun: a sleeping thread takes tens of microseconds to run again after its timer
-     * fires, more on a virtual machine), and a check after every network buffer this loop reads,
-     * so that a burst of responses to decode delays a due request by one buffer, not the burst.
+     * Holds {@code ex} until its due time. A sleeping thread takes tens of microseconds to run again
+     * after its timer fires (more on a virtual machine), so the loop wakes {@link #spinNanos} before
+     * the earliest due time and from then on polls its sockets without sleeping ({@link PollingSelect})
+     * until a timer set at the due time itself fires: network reads go on being timestamped while it
+     * waits. A due request is also started after every network buffer this loop reads, so that a
+     * burst of responses to decode delays it by one buffer, not the burst.
      */
     void hold(Exchange ex) {
         ex.held = true;
@@ -104,27 +109,18 @@ final class Pool {
         due.remove(ex);
     }
 
-    /** Starts every held request that is due by now (no spinning); cheap when none is. */
+    /** Starts every held request that is due by now; cheap when none is. */
     void startDue() {
         Exchange head = due.peek();
         if (head != null && head.scheduledNanos() - System.nanoTime() <= 0) {
-            runDue(false);
+            runDue();
         }
     }
 
-    private void runDue(boolean spin) {
+    private void runDue() {
         try {
             Exchange head;
-            while ((head = due.peek()) != null) {
-                long wait = head.scheduledNanos() - System.nanoTime();
-                if (wait > 0) {
-                    if (!spin || wait > spinNanos) {
-                        break;
-                    }
-                    while (head.scheduledNanos() - System.nanoTime() > 0) {
-                        Thread.onSpinWait();
-                    }
-                }
+            while ((head = due.peek()) != null && head.scheduledNanos() - System.nanoTime() <= 0) {
                 due.poll();
                 head.held = false;
                 try {
@@ -138,14 +134,23 @@ final class Pool {
         }
     }
 
+    /**
+     * Sets the timer for the earliest held request: {@link #spinNanos} before its due time, or, once
+     * that is past, at the due time itself with the loop polling until then.
+     */
     private void armDue() {
         Exchange head = due.peek();
         if (head == null) {
             return;
         }
-        long at = head.scheduledNanos() - spinNanos;
+        long dueAt = head.scheduledNanos();
+        long at = dueAt - spinNanos;
+        if (at - System.nanoTime() <= 0) {
+            select.pollUntil(dueAt);
+            at = dueAt;
+        }
         if (dueTimer != null) {
-            if (dueTimerAt <= at) {
+            if (dueTimerAt - at <= 0) {
                 return;
             }
             dueTimer.cancel(false);
@@ -153,11 +158,11 @@ final class Pool {
         dueTimerAt = at;
         dueTimer = loop.schedule(() -> {
             dueTimer = null;
-            runDue(true);
+            runDue();
         }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** The longest spin before a due time of {@link LlmClient#sendAt}. */
+    /** The longest the loop polls without sleeping before a due time of {@link LlmClient#sendAt}. */
     static final long MAX_SPIN_NANOS = 100_000L;
     private long lastDueNanos;
     private boolean anyDue;
@@ -165,8 +170,8 @@ final class Pool {
     private long spinNanos = MAX_SPIN_NANOS;
 
     /**
-     * Updates how long before a due time to wake and spin: {@link #MAX_SPIN_NANOS}, but at most a
-     * tenth of the mean gap between due times on this loop, so spinning takes at most about a tenth
+     * Updates how long before a due time to wake and poll: {@link #MAX_SPIN_NANOS}, but at most a
+     * tenth of the mean gap between due times on this loop, so polling takes at most about a tenth
      * of the loop's time whatever the rate.
      */
     private void updateSpin(long dueNanos) {
