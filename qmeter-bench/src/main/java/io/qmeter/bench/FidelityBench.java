@@ -53,9 +53,15 @@ public final class FidelityBench {
         root.put("script_gap_us", gapNanos / 1e3);
         root.put("script_tokens", tokens);
         root.put("stamped", stamped ? 1 : 0);
-        // JIT warm-up (unmeasured): 10 s at the 1,000-stream rate
-        new LoadTrial(url, tokens).rate(1000 / (streamNanos / 1e9)).spans(Duration.ofSeconds(1),
-                Duration.ofMillis((long) (a.dbl("jit-warmup-s", 10) * 1000)), Duration.ofMillis(100)).run();
+        // JIT warm-up (unmeasured): 10 s at the 5,000-stream rate (about 30,000 requests, so that
+        // the code run once per request reaches C2 too), on the same code paths as the measured
+        // trials (keeping the text when stamped). Before, C2 was still compiling during the measured
+        // window and its threads took the CPU from the event loop.
+        int warmStreams = a.integer("jit-warmup-streams", 5000);
+        new LoadTrial(url, tokens).rate(warmStreams / (streamNanos / 1e9)).maxConnections(20_000)
+                .spans(Duration.ofSeconds(1),
+                Duration.ofMillis((long) (a.dbl("jit-warmup-s", 10) * 1000)), Duration.ofMillis(100))
+                .keepText(stamped).run();
         for (String level : a.str("streams", "100,1000,5000").split(",")) {
             int streams = Integer.parseInt(level.trim());
             double rate = streams / (streamNanos / 1e9);
@@ -68,7 +74,10 @@ public final class FidelityBench {
             Stamped st = new Stamped();
             long[] concurrency = new long[2];
             ProcessStats.heapAfterGc();
-            Duration warm = Duration.ofNanos(streamNanos + 2_000_000_000L);
+            // the trial's own unmeasured lead-in: streams up to the level, plus time for the burst of
+            // recompilation a new trial sets off (hundreds of methods; C2 took the CPU from the event
+            // loop in the first seconds)
+            Duration warm = Duration.ofNanos(streamNanos + (long) (a.dbl("lead-in-s", 8) * 1e9));
             LoadTrial[] trial = new LoadTrial[1];
             trial[0] = new LoadTrial(url, tokens).rate(rate)
                     .spans(warm, Duration.ofMillis((long) (measureS * 1000)), Duration.ofMillis(100))
