@@ -9,6 +9,8 @@
 #   5. 10,000 concurrent slow streams (1 token/s): heap and threads
 #   6. stalls: late requests per round, per-thread CPU and run-queue waits (StallBench)
 #   7. JMH: SSE decoding per event, recording a request into the metrics
+#   floor: the same schedule-lag and timestamp figures for refclient (native/refclient.c), a minimal
+#      C client, at the targets' rates: what this machine allows any client (steps 2b and 4c)
 # Usage: qmeter-bench/run.sh [--quick]      (--quick: a few seconds per step, to check it works)
 # Output: name=value lines on stdout and in qmeter-bench/results/run-<UTC time>.txt
 set -euo pipefail
@@ -113,6 +115,17 @@ java_client io.qmeter.bench.CapacityBench --url "http://127.0.0.1:$NGINX_PORT" -
 java_client io.qmeter.bench.CapacityBench --url "http://127.0.0.1:$NGINX_PORT" --tokens 256 --start "${CAP256_START:-8000}" \
     --trials "$TRIALS" --measure-s "$M" --warmup-s "$W" --jit-warmup-s "$JITW" --overload 2 $BF
 
+# ---- 2b. the machine's floor: refclient (one C thread, epoll, keep-alive, no parsing beyond HTTP
+# framing) at the capacity targets, measured as CapacityBench measures (lag p99 over the window)
+gcc -O2 -o "$HERE/$T/refclient" "$HERE/native/refclient.c" -lm
+floor() { # name, then refclient's arguments: its ref_* lines renamed floor.<name>.*
+  "$HERE/$T/refclient" "${@:2}" | sed "s/^ref_/floor.$1./"
+}
+floor capacity16_at20000 lag --port "$NGINX_PORT" --rate 20000 --seconds "$M" --warmup "$W"
+floor capacity256_at8000 lag --port "$NGINX_PORT" --path /n256/v1/completions --max-tokens 256 --rate 8000 \
+    --seconds "$M" --warmup "$W"
+floor lag_at1000 lag --port "$NGINX_PORT" --rate 1000 --seconds "$M" --warmup "$W"
+
 # ---- 3. schedule lag at 100 and 1,000 req/s
 java_client io.qmeter.bench.LagBench --url "http://127.0.0.1:$NGINX_PORT" --rates 100,1000 --measure-s "$M" \
     --warmup-s "$W" --jit-warmup-s "$JITW" $BF
@@ -127,6 +140,10 @@ stop_last
 start_stamped "$FID_PORT" 200 100 16
 java_client io.qmeter.bench.FidelityBench --url "http://127.0.0.1:$FID_PORT" --ttft-ms 200 --gap-ms 100 \
     --tokens 16 --streams "$STREAMS" --measure-s "$FID_M" --jit-warmup-s "$JITW" --stamped true --name fidelity_stamped
+# ---- 4c. the floor of that error: refclient against the same stub (a blocking epoll loop, and one
+# that never sleeps)
+floor stamped1000 stamped --port "$FID_PORT" --streams 1000 --seconds "$FID_M" --warmup 5
+floor stamped1000_busy stamped --port "$FID_PORT" --streams 1000 --seconds "$FID_M" --warmup 5 --busy 1
 stop_last
 
 # ---- 5. 10,000 concurrent slow streams (one token a second)
