@@ -2,6 +2,7 @@ package io.qmeter.load;
 
 import io.qmeter.client.CompletionRequest;
 import io.qmeter.client.RequestSender;
+import io.qmeter.internal.RecordLog;
 import io.qmeter.metrics.MeasurementWindow;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
@@ -21,7 +22,6 @@ import java.util.Objects;
 import java.util.PrimitiveIterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +74,7 @@ public final class LoadRunner implements AutoCloseable {
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> cancelledSignal = new CompletableFuture<>();
 
-    private final ConcurrentLinkedQueue<RequestRecord> done = new ConcurrentLinkedQueue<>();
+    private final RecordLog done = new RecordLog();
     private final ConcurrentHashMap<Long, Item> inFlight = new ConcurrentHashMap<>();
     private final Object capLock = new Object();
     private final ArrayDeque<Item> capQueue = new ArrayDeque<>();
@@ -178,10 +178,7 @@ public final class LoadRunner implements AutoCloseable {
             lastOffsetNanos = Math.min(lastOffsetNanos, neverSentAfterNanos - t0);
         }
 
-        List<RequestRecord> records = new ArrayList<>(done.size());
-        for (RequestRecord r : done) {
-            records.add(r.relativeTo(t0));
-        }
+        List<RequestRecord> records = done.toRecords(t0);
         records.sort(Comparator.comparingLong(RequestRecord::index));
         // a schedule cut short (workload exhausted, cancelled) ends at its last dispatched request
         long end = scheduleCompleted && scheduleEndNanos >= 0 ? scheduleEndNanos : Math.max(0, lastOffsetNanos);
@@ -440,7 +437,7 @@ public final class LoadRunner implements AutoCloseable {
 
     private void finish(Item it, RequestRecord rec) {
         // sent ahead, the sender recorded when it dispatched; otherwise the dispatcher did
-        done.add(ahead ? rec : rec.withDispatchNanos(it.dispatchNanos));
+        done.add(rec, ahead ? rec.dispatchNanos() : it.dispatchNanos);
         if (it.measured && measuredOutstanding.decrementAndGet() == 0) {
             measuredDone.complete(null);
         }

@@ -1,5 +1,6 @@
 package io.qmeter.bench.jmh;
 
+import io.qmeter.internal.RecordLog;
 import io.qmeter.metrics.ClientCheck;
 import io.qmeter.metrics.ClientCheckThresholds;
 import io.qmeter.metrics.MeasurementWindow;
@@ -9,7 +10,6 @@ import io.qmeter.metrics.RunSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.State;
  * Recording a request into the metrics, ns per request. qMeter keeps every {@link RequestRecord} of a
  * run and summarizes at the end, so recording has two parts:
  * <ul>
- *   <li>{@code complete}: what the load runner does on each completion (attach the dispatch time,
- *       append to the run's lock-free queue);</li>
+ *   <li>{@code complete}: what the load runner does on each completion (append the record's fields,
+ *       with the dispatch time, to the run's {@link RecordLog});</li>
  *   <li>{@code summarize}: {@link RunSummary#of} + {@link ClientCheck#of} over the run, per
  *       request (TTFT, service TTFT, TPOT, E2E, queue delay and every ITL gap into HdrHistograms,
  *       schedule lag, rates).</li>
@@ -50,7 +50,7 @@ public class RecordBench {
 
     private List<RequestRecord> records;
     private MeasurementWindow window;
-    private ConcurrentLinkedQueue<RequestRecord> queue;
+    private RecordLog log;
     private int next;
 
     /** Builds a run of realistic records (Poisson-spaced, 50 µs apart on average). */
@@ -73,21 +73,21 @@ public class RecordBench {
                     tokens, false, "length", Outcome.OK, 200, null, null, t + rnd.nextInt(5_000)));
         }
         window = new MeasurementWindow(0, t);
-        queue = new ConcurrentLinkedQueue<>();
+        log = new RecordLog();
     }
 
     /**
      * Per-completion work of the load runner.
      *
-     * @return the queue size bound
+     * @return the position in the run
      */
     @Benchmark
     public int complete() {
         RequestRecord r = records.get(next);
         next = next + 1 == N ? 0 : next + 1;
-        queue.add(r.withDispatchNanos(r.scheduledNanos() + 1_000));
+        log.add(r, r.scheduledNanos() + 1_000);
         if (next == 0) {
-            queue.clear();
+            log = new RecordLog(); // a run of N requests
         }
         return next;
     }
