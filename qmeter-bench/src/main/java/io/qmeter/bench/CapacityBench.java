@@ -52,6 +52,7 @@ public final class CapacityBench {
         f.put("sender", lean ? "lean reference transport (not qMeter's client)" : "qmeter LlmClient");
         f.put("spin_us", spin == null ? "default" : String.valueOf(spin.toNanos() / 1000.0));
         f.put("io_threads", ioThreads);
+        f.put("connection_keep_alive_s", LoadTrial.KEEP_ALIVE.toMillis() / 1000.0);
         f.put("url", base.toString());
         f.put("measure_s", measure.toMillis() / 1000.0);
         f.put("max_connections", maxConnections);

@@ -35,6 +35,7 @@ public final class LagBench {
         Figures root = new Figures(a.str("name", "lag"));
         root.put("spin_us", spin == null ? "default" : String.valueOf(spin.toNanos() / 1000.0));
         root.put("io_threads", ioThreads);
+        root.put("connection_keep_alive_s", LoadTrial.KEEP_ALIVE.toMillis() / 1000.0);
         // JIT warm-up
         new LoadTrial(URI.create(url), tokens).rate(2000).spans(Duration.ofSeconds(1),
                 Duration.ofMillis((long) (a.dbl("jit-warmup-s", 15) * 1000)),

@@ -431,7 +431,29 @@ public final class LoadTrial {
 
     /** Sets the event loops only when asked, so that a "before" qmeter-core without that setting still runs. */
     private LlmClient client(LlmClient c) {
-        return ioThreads == LlmClient.DEFAULT_IO_THREADS ? c : c.ioThreads(ioThreads);
+        return withKeepAlive(ioThreads == LlmClient.DEFAULT_IO_THREADS ? c : c.ioThreads(ioThreads));
+    }
+
+    /**
+     * How long the benchmarks' client keeps an unused connection: {@code -Dqmeter.bench.keepAliveS}, 60 s
+     * by default (the nginx stub keeps connections 300 s; {@code 3} gives the library's default).
+     */
+    static final Duration KEEP_ALIVE = Duration.ofMillis((long) (1000 * Double.parseDouble(
+            System.getProperty("qmeter.bench.keepAliveS", "60"))));
+
+    /**
+     * {@code c} with {@link #KEEP_ALIVE}; unchanged with a "before" qmeter-core that has no such setting
+     * (it closed idle connections after 3 s).
+     *
+     * @param c the client
+     * @return the client to use
+     */
+    static LlmClient withKeepAlive(LlmClient c) {
+        try {
+            return c.connectionKeepAlive(KEEP_ALIVE);
+        } catch (NoSuchMethodError before) {
+            return c;
+        }
     }
 
     /** Samples CPU and stub counters at the window's edges and heap/threads every 100 ms. */

@@ -58,7 +58,7 @@ public final class StallBench {
         root.put("seconds_per_round", seconds);
         CompletionRequest template = CompletionRequest.of(Endpoint.COMPLETIONS, "m",
                 PromptSpec.ofTokens(new int[] {1}, 16)).withIgnoreEos(true);
-        try (LlmClient client = LlmClient.create(url).ioThreads(io)) {
+        try (LlmClient client = LoadTrial.withKeepAlive(LlmClient.create(url).ioThreads(io))) {
             for (int round = 0; round < rounds; round++) {
                 LoadPlan plan = LoadPlan.of(new PoissonArrivals(rate), SyntheticWorkload.fixed(16, 16), template,
                         100 + round, Duration.ofSeconds(seconds), -1);

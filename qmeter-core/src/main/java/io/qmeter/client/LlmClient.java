@@ -135,6 +135,11 @@ public final class LlmClient implements RequestSender {
 
     /** Default {@link #ioThreads(int)}: 1. */
     public static final int DEFAULT_IO_THREADS = 1;
+    /**
+     * Default {@link #connectionKeepAlive(Duration)}: 3 s, below the 5 s after which uvicorn (vLLM,
+     * SGLang) and llama.cpp's server close an idle connection.
+     */
+    public static final Duration DEFAULT_CONNECTION_KEEP_ALIVE = Duration.ofSeconds(3);
 
     private final URI baseUrl;
     private final String apiKey;
@@ -145,6 +150,9 @@ public final class LlmClient implements RequestSender {
     private final int maxConnections;
     private final Map<String, String> headers;
     private final int ioThreads;
+    private final Duration connectionKeepAlive;
+    /** {@link #connectionKeepAlive(Duration)} in nanoseconds. */
+    final long connectionKeepAliveNanos;
     /** The timeouts in nanoseconds, capped at about 100 years (a Duration can be longer than a long of nanoseconds). */
     final long firstTokenTimeoutNanos;
     final long idleTimeoutNanos;
@@ -161,7 +169,7 @@ public final class LlmClient implements RequestSender {
 
     private LlmClient(URI baseUrl, String apiKey, Duration connectTimeout, Duration firstTokenTimeout,
                       Duration idleTimeout, Duration requestTimeout, int maxConnections, Map<String, String> headers,
-                      int ioThreads) {
+                      int ioThreads, Duration connectionKeepAlive) {
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.connectTimeout = connectTimeout;
@@ -171,6 +179,8 @@ public final class LlmClient implements RequestSender {
         this.maxConnections = maxConnections;
         this.headers = headers;
         this.ioThreads = ioThreads;
+        this.connectionKeepAlive = connectionKeepAlive;
+        this.connectionKeepAliveNanos = saturatedNanos(connectionKeepAlive);
         this.firstTokenTimeoutNanos = saturatedNanos(firstTokenTimeout);
         this.idleTimeoutNanos = saturatedNanos(idleTimeout);
         this.requestTimeoutNanos = saturatedNanos(requestTimeout);
@@ -216,7 +226,8 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("baseUrl must not have a query or fragment, was " + baseUrl);
         }
         return new LlmClient(baseUrl, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
-                DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Map.of(), DEFAULT_IO_THREADS);
+                DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Map.of(), DEFAULT_IO_THREADS,
+                DEFAULT_CONNECTION_KEEP_ALIVE);
     }
 
     /**
@@ -230,7 +241,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("apiKey must be non-blank and on one line (or null for none)");
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, ioThreads);
+                maxConnections, headers, ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -241,7 +252,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient connectTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, Checks.positive("connectTimeout", timeout), firstTokenTimeout, idleTimeout,
-                requestTimeout, maxConnections, headers, ioThreads);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -252,7 +263,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient firstTokenTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, Checks.positive("firstTokenTimeout", timeout), idleTimeout,
-                requestTimeout, maxConnections, headers, ioThreads);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -263,7 +274,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient idleTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, Checks.positive("idleTimeout", timeout),
-                requestTimeout, maxConnections, headers, ioThreads);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -274,7 +285,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient requestTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
-                Checks.positive("requestTimeout", timeout), maxConnections, headers, ioThreads);
+                Checks.positive("requestTimeout", timeout), maxConnections, headers, ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -289,7 +300,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("maxConnections must be >= 1, was " + n);
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout, n,
-                headers, ioThreads);
+                headers, ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -312,7 +323,7 @@ public final class LlmClient implements RequestSender {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, java.util.Collections.unmodifiableMap(h), ioThreads);
+                maxConnections, java.util.Collections.unmodifiableMap(h), ioThreads, connectionKeepAlive);
     }
 
     /**
@@ -382,7 +393,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("ioThreads must be 1..64, was " + n);
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, n);
+                maxConnections, headers, n, connectionKeepAlive);
     }
 
     /**
@@ -392,6 +403,33 @@ public final class LlmClient implements RequestSender {
      */
     public int ioThreads() {
         return ioThreads;
+    }
+
+    /**
+     * A copy that keeps an unused connection open for {@code d} before closing it. The default
+     * ({@link #DEFAULT_CONNECTION_KEEP_ALIVE}, 3 s) stays below the keep-alive of common LLM servers,
+     * so that a request is never written into a connection the server is just closing. Raise it for
+     * a server that keeps connections longer (nginx: 75 s unless configured): a bursty open-loop run
+     * then reuses the connections of its last burst instead of opening new ones for the next, and
+     * opening connections in bursts is what delays sends most once a run is past a few thousand
+     * requests a second (at 8,000 req/s on two cores, schedule lag p99 4 ms with 3 s, 0.27 ms with
+     * 600 s: qmeter-bench/README.md).
+     *
+     * @param d more than zero
+     * @return the copy
+     */
+    public LlmClient connectionKeepAlive(Duration d) {
+        return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
+                maxConnections, headers, ioThreads, Checks.positive("connectionKeepAlive", d));
+    }
+
+    /**
+     * How long an unused connection stays open.
+     *
+     * @return the duration
+     */
+    public Duration connectionKeepAlive() {
+        return connectionKeepAlive;
     }
 
     /**
@@ -589,6 +627,7 @@ public final class LlmClient implements RequestSender {
                 + ", connectTimeout=" + connectTimeout + ", firstTokenTimeout=" + firstTokenTimeout
                 + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
                 + ", maxConnections=" + maxConnections + ", ioThreads=" + ioThreads
+                + ", connectionKeepAlive=" + connectionKeepAlive
                 + ", headers=" + new ArrayList<>(headers.keySet()) + "]";
     }
 

@@ -28,14 +28,12 @@ import javax.net.ssl.SSLParameters;
  * a LIFO stack of idle keep-alive connections, the requests waiting for one, and the exchanges in
  * flight. Confined to its loop: every method runs on {@link #loop} (no locks).
  *
- * <p>Idle connections are used newest first and closed after {@link #MAX_IDLE_NANOS} unused (before
- * the usual 5 s keep-alive of uvicorn and llama.cpp servers, so a request is not written into a
- * connection the server is closing).
+ * <p>Idle connections are used newest first and closed after {@link LlmClient#connectionKeepAlive()}
+ * unused (by default before the usual 5 s keep-alive of uvicorn and llama.cpp servers, so a request
+ * is not written into a connection the server is closing).
  */
 final class Pool {
 
-    /** Idle connections older than this are closed, not reused. */
-    static final long MAX_IDLE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     final EventLoop loop;
     final LlmClient client;
@@ -239,7 +237,7 @@ final class Pool {
         Connection c;
         long now = System.nanoTime();
         while ((c = idle.pollLast()) != null) {
-            if (c.channel.isActive() && now - c.idleSinceNanos < MAX_IDLE_NANOS) {
+            if (c.channel.isActive() && now - c.idleSinceNanos < client.connectionKeepAliveNanos) {
                 ex.write(c);
                 return;
             }
@@ -306,8 +304,13 @@ final class Pool {
         c.idleSinceNanos = System.nanoTime();
         idle.addLast(c);
         if (idleSweep == null) {
-            idleSweep = loop.schedule(this::sweepIdle, 1, TimeUnit.SECONDS);
+            idleSweep = loop.schedule(this::sweepIdle, idleSweepNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** How often idle connections are looked at: every second, or as often as they may expire. */
+    private long idleSweepNanos() {
+        return Math.min(TimeUnit.SECONDS.toNanos(1), client.connectionKeepAliveNanos);
     }
 
     private void sweepIdle() {
@@ -315,12 +318,12 @@ final class Pool {
         long now = System.nanoTime();
         // oldest first: the stack's bottom
         Connection c;
-        while ((c = idle.peekFirst()) != null && now - c.idleSinceNanos >= MAX_IDLE_NANOS) {
+        while ((c = idle.peekFirst()) != null && now - c.idleSinceNanos >= client.connectionKeepAliveNanos) {
             idle.pollFirst();
             c.channel.close();
         }
         if (!idle.isEmpty()) {
-            idleSweep = loop.schedule(this::sweepIdle, 1, TimeUnit.SECONDS);
+            idleSweep = loop.schedule(this::sweepIdle, idleSweepNanos(), TimeUnit.NANOSECONDS);
         }
     }
 

@@ -256,6 +256,24 @@ class LlmClientTest {
     }
 
     @Test
+    void aConnectionUnusedForLongerThanTheKeepAliveIsNotReused() throws Exception {
+        byte[] stream = Fixtures.bytes("llamacpp-completions-stream.txt");
+        ScriptedServer s = server(ScriptedServer.respond(200, Map.of("Content-Type", "text/event-stream",
+                "Content-Length", Integer.toString(stream.length)), stream));
+        // 1 ns: every idle connection has expired by the time the next request looks for one
+        LlmClient c = client(s.baseUrl()).connectionKeepAlive(Duration.ofNanos(1));
+        for (int i = 0; i < 3; i++) {
+            assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK);
+        }
+        assertThat(c.connectionsOpened()).isEqualTo(3);
+        assertThat(c.connectionKeepAlive()).isEqualTo(Duration.ofNanos(1));
+        assertThat(c.toString()).contains("connectionKeepAlive=PT0.000000001S");
+        assertThat(LlmClient.create(s.baseUrl()).connectionKeepAlive()).isEqualTo(LlmClient.DEFAULT_CONNECTION_KEEP_ALIVE);
+        assertThatThrownBy(() -> c.connectionKeepAlive(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("connectionKeepAlive");
+    }
+
+    @Test
     void requestsBeyondMaxConnectionsWaitForAConnectionAndAllSucceed() throws Exception {
         java.util.Set<Object> clientPorts = java.util.concurrent.ConcurrentHashMap.newKeySet();
         ScriptedServer s = portRecordingServer(clientPorts, Duration.ofMillis(20));
