@@ -52,8 +52,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Sending on schedule: {@link #sendAt} hands a request over ahead of its due time; the event
  * loop holds it in a due queue and writes it when due (woken by one timer, a {@code timerfd} with
- * nanosecond resolution under epoll, set a little early and the rest spun; also checked after every
- * network read), so there is no thread hand-off between the schedule and the socket. The load
+ * nanosecond resolution under epoll, set a little early, then polling its sockets without sleeping
+ * until a timer at the due time itself; also checked after every network read), so there is no
+ * thread hand-off between the schedule and the socket. The load
  * runner uses it for open-loop runs without an in-flight cap.
  *
  * <p>Measurement, all from {@link System#nanoTime()}:
@@ -93,9 +94,9 @@ import org.slf4j.LoggerFactory;
  * <p>Connections: up to {@link #maxConnections(int)} connections (default 1,024, shared evenly by
  * the event loops), one stream per connection (HTTP/1.1), requests beyond that wait for a
  * connection without limit; capping requests in flight is the load generator's job. Idle
- * connections are reused newest first and closed after 3 s, before the usual 5 s keep-alive of
- * uvicorn and llama.cpp servers, so a request is not written into a connection the server is
- * closing. Requests are never retried. {@code https} uses the JDK's TLS with its default trust
+ * connections are reused newest first and closed after {@link #connectionKeepAlive(Duration)}
+ * (default 3 s, before the usual 5 s keep-alive of uvicorn and llama.cpp servers, so a request is
+ * not written into a connection the server is closing). Requests are never retried. {@code https} uses the JDK's TLS with its default trust
  * store and host name verification.
  *
  * <p>The API key is sent as {@code Authorization: Bearer ...}; it never appears in
