@@ -34,7 +34,6 @@ import javax.net.ssl.SSLParameters;
  */
 final class Pool {
 
-
     final EventLoop loop;
     final LlmClient client;
     /** The loop's select strategy, told when to poll instead of sleeping. */
