@@ -18,7 +18,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.channels.spi.SelectorProvider;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -671,16 +670,20 @@ public final class LlmClient implements RequestSender {
         DefaultThreadFactory threads = new DefaultThreadFactory("qmeter-io", true, Thread.MAX_PRIORITY);
         PollingSelect.Factory selects = new PollingSelect.Factory();
         EventLoopGroup group;
+        List<PollingSelect> strategies = new ArrayList<>(loops);
         if (epoll) {
             EpollEventLoopGroup g = new EpollEventLoopGroup(loops, threads, selects);
             g.setIoRatio(100); // due sends and timeouts run right after each I/O batch
             group = g;
+            strategies.addAll(selects.made());
         } else {
-            NioEventLoopGroup g = new NioEventLoopGroup(loops, threads, SelectorProvider.provider(), selects);
+            NioEventLoopGroup g = new NioEventLoopGroup(loops, threads); // Netty's default strategy
             g.setIoRatio(100);
             group = g;
+            for (int k = 0; k < loops; k++) {
+                strategies.add(PollingSelect.inert());
+            }
         }
-        List<PollingSelect> strategies = selects.made();
         if (strategies.size() != loops) { // Netty makes one per loop, in order; anything else is a bug here
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
             throw new IllegalStateException("expected " + loops + " select strategies, Netty made " + strategies.size());

@@ -14,22 +14,54 @@ import java.util.List;
  * the due request and the tokens that arrive meanwhile on time, at the cost of a bounded amount of
  * CPU (see {@code Pool.updateSpin}).
  *
+ * <p>Polling stops when the pool says so ({@link #stopPolling}: its due timer ran), or at the latest
+ * at the bound given to {@link #pollUntil}.
+ *
+ * <p>Under NIO (no native epoll) the strategy never polls ({@link #inert()}): Netty's NIO loop counts
+ * every select that returns nothing as a premature wake-up and rebuilds its selector after 512 in a
+ * row, and its timed selects round to milliseconds anyway.
+ *
  * <p>Called only on its loop's thread, like everything the {@link Pool} does: no synchronization.
  */
 final class PollingSelect implements SelectStrategy {
 
-    /** Until when to poll, in {@link System#nanoTime()}; meaningful only while {@link #polling}. */
+    private final boolean enabled;
+    /** The latest time to poll until, in {@link System#nanoTime()}; meaningful only while {@link #polling}. */
     private long until;
     private boolean polling;
 
+    PollingSelect() {
+        this(true);
+    }
+
+    private PollingSelect(boolean enabled) {
+        this.enabled = enabled;
+    }
+
     /**
-     * Polls instead of sleeping until {@code nanos}.
+     * A strategy that never polls (for NIO event loops, which keep Netty's default strategy).
      *
-     * @param nanos a {@link System#nanoTime()}
+     * @return the strategy
      */
-    void pollUntil(long nanos) {
-        until = nanos;
-        polling = true;
+    static PollingSelect inert() {
+        return new PollingSelect(false);
+    }
+
+    /**
+     * Polls instead of sleeping until {@link #stopPolling} or, at the latest, {@code latestNanos}.
+     *
+     * @param latestNanos a {@link System#nanoTime()}
+     */
+    void pollUntil(long latestNanos) {
+        if (enabled) {
+            until = latestNanos;
+            polling = true;
+        }
+    }
+
+    /** Sleeps again when there is nothing to do. */
+    void stopPolling() {
+        polling = false;
     }
 
     @Override

@@ -115,6 +115,7 @@ final class Pool {
     }
 
     private void runDue() {
+        select.stopPolling(); // armDue polls again if the next request is due soon
         try {
             Exchange head;
             while ((head = due.peek()) != null && head.scheduledNanos() - System.nanoTime() <= 0) {
@@ -143,7 +144,10 @@ final class Pool {
         long dueAt = head.scheduledNanos();
         long at = dueAt - spinNanos;
         if (at - System.nanoTime() <= 0) {
-            select.pollUntil(dueAt);
+            // poll until the timer at the due time has run (runDue stops it): the timer's deadline
+            // is a little after dueAt, and a loop that went back to sleep in that gap would sleep
+            // out the kernel's timer slack. The bound is only a safety net.
+            select.pollUntil(dueAt + MAX_SPIN_NANOS);
             at = dueAt;
         }
         if (dueTimer != null) {

@@ -35,6 +35,23 @@ class PollingSelectTest {
     }
 
     @Test
+    void thePoolStopsThePollingWhenItsDueTimerHasRun() throws Exception {
+        PollingSelect s = new PollingSelect();
+        s.pollUntil(System.nanoTime() + 3_600_000_000_000L);
+        assertThat(s.calculateStrategy(selectNow, false)).isEqualTo(READY);
+        s.stopPolling();
+        assertThat(s.calculateStrategy(selectNow, false)).isEqualTo(SelectStrategy.SELECT);
+    }
+
+    @Test
+    void anInertStrategyNeverPolls() throws Exception {
+        PollingSelect s = PollingSelect.inert();
+        s.pollUntil(System.nanoTime() + 3_600_000_000_000L);
+        assertThat(s.calculateStrategy(selectNow, false)).isEqualTo(SelectStrategy.SELECT);
+        assertThat(s.calculateStrategy(selectNow, true)).isEqualTo(READY);
+    }
+
+    @Test
     void theFactoryKeepsOneStrategyPerLoopInOrder() {
         PollingSelect.Factory f = new PollingSelect.Factory();
         SelectStrategy a = f.newSelectStrategy();
