@@ -115,8 +115,8 @@ java_client io.qmeter.bench.CapacityBench --url "http://127.0.0.1:$NGINX_PORT" -
 java_client io.qmeter.bench.CapacityBench --url "http://127.0.0.1:$NGINX_PORT" --tokens 256 --start "${CAP256_START:-8000}" \
     --trials "$TRIALS" --measure-s "$M" --warmup-s "$W" --jit-warmup-s "$JITW" --overload 2 $BF
 
-# ---- 2b. the machine's floor: refclient (one C thread, epoll, keep-alive, no parsing beyond HTTP
-# framing) at the capacity targets, measured as CapacityBench measures (lag p99 over the window)
+# ---- 2b. the machine's floor: refclient (one C thread, epoll, keep-alive, HTTP framing and SSE
+# event ends only, no JSON) at the capacity targets, measured as CapacityBench measures (lag p99)
 gcc -O2 -o "$HERE/$T/refclient" "$HERE/native/refclient.c" -lm
 floor() { # name, then refclient's arguments: its ref_* lines renamed floor.<name>.*
   "$HERE/$T/refclient" "${@:2}" | sed "s/^ref_/floor.$1./"
