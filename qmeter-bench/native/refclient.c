@@ -176,6 +176,16 @@ static void on_body(conn_t *c, const char *p, long n, int64_t t) {
     c->tail_len = keep;
 }
 
+/* passes on the body bytes of a Content-Length body or of one chunk (at most c->remaining of the n
+   given); returns how many it took */
+static long take_body(conn_t *c, const char *p, long n, int64_t t) {
+    long take = n < c->remaining ? n : c->remaining;
+    if (reqs[c->req].first == 0 && !mode_stamped) reqs[c->req].first = t;
+    on_body(c, p, take, t);
+    c->remaining -= take;
+    return take;
+}
+
 /* feeds bytes; returns 1 when the response ended, 0 when more is needed, -1 on a framing error */
 static int feed(conn_t *c, const char *p, long n, int64_t t) {
     long i = 0;
@@ -203,15 +213,10 @@ static int feed(conn_t *c, const char *p, long n, int64_t t) {
             }
             break;
         }
-        case BODY_LEN: {
-            long take = n - i < c->remaining ? n - i : c->remaining;
-            if (reqs[c->req].first == 0 && !mode_stamped) reqs[c->req].first = t;
-            on_body(c, p + i, take, t);
-            i += take;
-            c->remaining -= take;
+        case BODY_LEN:
+            i += take_body(c, p + i, n - i, t);
             if (c->remaining == 0) return 1;
             break;
-        }
         case CHUNK_SIZE:
         case TRAILER:
             while (i < n) {
@@ -231,18 +236,13 @@ static int feed(conn_t *c, const char *p, long n, int64_t t) {
             c->line_len = 0;
             c->state = c->remaining == 0 ? TRAILER : CHUNK_DATA;
             break;
-        case CHUNK_DATA: {
-            long take = n - i < c->remaining ? n - i : c->remaining;
-            if (reqs[c->req].first == 0 && !mode_stamped) reqs[c->req].first = t;
-            on_body(c, p + i, take, t);
-            i += take;
-            c->remaining -= take;
+        case CHUNK_DATA:
+            i += take_body(c, p + i, n - i, t);
             if (c->remaining == 0) {
                 c->state = CHUNK_CRLF;
                 c->line_len = 0;
             }
             break;
-        }
         case CHUNK_CRLF:
             while (i < n && c->line_len < 2) c->line[c->line_len++] = p[i++];
             if (c->line_len < 2) return 0;
