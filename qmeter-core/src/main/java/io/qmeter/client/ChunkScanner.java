@@ -15,6 +15,10 @@ package io.qmeter.client;
  * Jackson as before. Content characters are counted as Jackson's {@code getTextLength()} counts
  * them (UTF-16 units after unescaping).
  *
+ * <p>Most chunks of a stream repeat the one before but for their content: a chunk that matches the
+ * last fully scanned one byte for byte outside its content string is read by comparing and
+ * scanning that string only ({@link #likeTemplate}).
+ *
  * <pre>{@code
  * ChunkScanner s = new ChunkScanner();
  * if (s.scan(bytes, 0, bytes.length)) { int chars = s.contentChars; }
@@ -57,6 +61,24 @@ final class ChunkScanner {
     /** What the last {@code usage} object gave as completion tokens (-1 when it had none); -1 without usage. */
     int usageCompletion;
 
+    /** Chunks read from the template so far (for tests and benchmarks). */
+    long templateHits;
+    /** Content strings the current scan met, and where the last one's raw bytes are. */
+    private int contentStrings;
+    private int lastContentStart;
+    private int lastContentEnd;
+    /**
+     * The last chunk scanned in full that had exactly one content string ({@link #likeTemplate}),
+     * where that string's raw bytes are in it, and what the scan found; length -1 while there is none.
+     */
+    private byte[] template = new byte[256];
+    private int templateLength = -1;
+    private int templateContentStart;
+    private int templateContentEnd;
+    private String templateFinishReason;
+    private int templatePromptTokens;
+    private int templateUsageCompletion;
+
     private byte[] b;
     private int i;
     private int end;
@@ -83,12 +105,71 @@ final class ChunkScanner {
         promptTokens = Integer.MIN_VALUE;
         usageCompletion = -1;
         contentCount = 0;
+        contentStrings = 0;
         b = data;
-        i = start;
+        try {
+            if (templateLength >= 0 && likeTemplate(start, stop)) {
+                return true;
+            }
+            contentChars = 0;
+            contentCount = 0;
+            contentStrings = 0;
+            i = start;
+            end = stop;
+            boolean ok = topObject() && i == end;
+            if (ok && contentStrings == 1) {
+                remember(start, stop);
+            }
+            return ok;
+        } finally {
+            b = null;
+        }
+    }
+
+    /**
+     * Whether the chunk at {@code b[start, stop)} is the template chunk with only its content string
+     * changed (byte for byte the same before the string's opening quote and from its closing quote
+     * on), the content being a valid JSON string. A stream's chunks usually differ only there, and
+     * then this costs two vectorized comparisons and a scan of the content instead of a parse. Every
+     * other byte being the same, the chunk is valid JSON exactly when the template was, and says the
+     * same about everything but its content, so the template's results stand.
+     */
+    private boolean likeTemplate(int start, int stop) {
+        int before = templateContentStart;
+        int after = templateLength - templateContentEnd;
+        if (stop - start < before + after
+                || !java.util.Arrays.equals(b, start, start + before, template, 0, before)) {
+            return false;
+        }
+        i = start + before - 1; // the opening quote
         end = stop;
-        boolean ok = topObject() && i == end;
-        b = null;
-        return ok;
+        if (!string() || stop - strEnd != after
+                || !java.util.Arrays.equals(b, strEnd, stop, template, templateContentEnd, templateLength)) {
+            return false;
+        }
+        if (!content()) {
+            return false; // an escape in content that is kept: Jackson's
+        }
+        templateHits++;
+        finishReason = templateFinishReason;
+        promptTokens = templatePromptTokens;
+        usageCompletion = templateUsageCompletion;
+        return true;
+    }
+
+    /** Keeps the chunk just scanned, which had exactly one content string, as the template. */
+    private void remember(int start, int stop) {
+        int n = stop - start;
+        if (template.length < n) {
+            template = new byte[Math.max(n, 2 * template.length)];
+        }
+        System.arraycopy(b, start, template, 0, n);
+        templateLength = n;
+        templateContentStart = lastContentStart - start;
+        templateContentEnd = lastContentEnd - start;
+        templateFinishReason = finishReason;
+        templatePromptTokens = promptTokens;
+        templateUsageCompletion = usageCompletion;
     }
 
     private boolean topObject() {
@@ -278,6 +359,9 @@ final class ChunkScanner {
 
     /** The string just read is content: counts it, and records where it is when capturing. */
     private boolean content() {
+        contentStrings++;
+        lastContentStart = strStart;
+        lastContentEnd = strEnd;
         contentChars += strChars;
         if (!captureContent || strEnd == strStart) {
             return true;

@@ -66,6 +66,52 @@ class ChunkFastPathTest {
     @Property(tries = 3000, seed = "7")
     void corruptedChunksAreReadTheSameBothWays(@ForAll("sequences") List<String> chunks,
                                                @ForAll("seeds") long seed) {
+        compareBytes(corrupt(chunks, seed));
+    }
+
+    /** Streams as servers send them: one chunk shape repeated with other content (the scanner's template path). */
+    @Property(tries = 2000, seed = "11")
+    void streamsOfOneShapeAreReadTheSameBothWays(@ForAll("streams") List<String> chunks) {
+        compare(chunks);
+    }
+
+    @Property(tries = 3000, seed = "13")
+    void corruptedStreamsOfOneShapeAreReadTheSameBothWays(@ForAll("streams") List<String> chunks,
+                                                          @ForAll("seeds") long seed) {
+        compareBytes(corrupt(chunks, seed));
+    }
+
+    @Test
+    void aChunkLikeTheLastButForItsContentIsReadFromTheTemplate() {
+        ChunkScanner s = new ChunkScanner();
+        String shape = "{\"id\":\"c\",\"choices\":[{\"index\":0,\"text\":\"%s\",\"finish_reason\":%s}]}";
+        assertThat(scan(s, shape.formatted(" tok", "null"))).isTrue();
+        assertThat(s.templateHits).isZero();
+        assertThat(scan(s, shape.formatted("日本語 longer", "null"))).isTrue();
+        assertThat(s.templateHits).isOne();
+        assertThat(s.contentChars).isEqualTo(10);
+        assertThat(s.finishReason).isNull();
+        // something else changed: scanned in full, and it becomes the template
+        assertThat(scan(s, shape.formatted("x", "\"length\""))).isTrue();
+        assertThat(s.templateHits).isOne();
+        assertThat(s.finishReason).isEqualTo("length");
+        assertThat(scan(s, shape.formatted("", "\"length\""))).isTrue();
+        assertThat(s.templateHits).isEqualTo(2);
+        assertThat(s.contentChars).isZero();
+        assertThat(s.finishReason).isEqualTo("length");
+        // a content string that is not valid JSON is declined, as without the template
+        assertThat(scan(s, shape.formatted("bad\\q", "\"length\""))).isFalse();
+        assertThat(scan(s, shape.formatted("a\",\"text\":\"b", "\"length\""))).isTrue(); // two strings
+        assertThat(s.contentChars).isEqualTo(2);
+        assertThat(s.templateHits).isEqualTo(2);
+    }
+
+    private static boolean scan(ChunkScanner s, String chunk) {
+        byte[] b = ("  " + chunk + "  ").getBytes(StandardCharsets.UTF_8);
+        return s.scan(b, 2, b.length - 2);
+    }
+
+    private static List<String> corrupt(List<String> chunks, long seed) {
         Random rnd = new Random(seed);
         List<String> broken = new ArrayList<>();
         for (String c : chunks) {
@@ -82,7 +128,30 @@ class ChunkFastPathTest {
             }
             broken.add(new String(b, StandardCharsets.ISO_8859_1));
         }
-        compareBytes(broken);
+        return broken;
+    }
+
+    @Provide
+    Arbitrary<List<String>> streams() {
+        Arbitrary<String> shape = Arbitraries.of(
+                "{\"id\":\"cmpl-1\",\"object\":\"text_completion\",\"created\":0,\"choices\":[{\"index\":0,"
+                        + "\"text\":\"%s\",\"logprobs\":null,\"finish_reason\":%s}]%s}",
+                "{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"%s\"},\"finish_reason\":%s}]%s}",
+                "{\"choices\":[{\"delta\":{\"reasoning_content\":\"%s\"},\"finish_reason\":%s}],\"x\":[1]%s}",
+                "{\"choices\":[{\"message\":{\"content\":\"%s\"},\"finish_reason\":%s}]%s}");
+        Arbitrary<String> finish = Arbitraries.of("null", "\"length\"", "\"stop\"", "\"eos\"");
+        Arbitrary<String> usage = Arbitraries.of("", ",\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}",
+                ",\"usage\":null");
+        Arbitrary<List<String>> texts = Arbitraries.of(TEXTS).list().ofMinSize(2).ofMaxSize(10);
+        return Combinators.combine(shape, finish, usage, texts, finish, usage).as((sh, f, u, ts, lastF, lastU) -> {
+            List<String> out = new ArrayList<>();
+            for (int k = 0; k < ts.size(); k++) {
+                boolean last = k == ts.size() - 1;
+                out.add(sh.formatted(ts.get(k), last ? lastF : f, last ? lastU : u));
+            }
+            out.add("[DONE]");
+            return out;
+        });
     }
 
     @Provide
