@@ -91,6 +91,11 @@ final class Exchange implements SseDecoder.Listener {
         return future;
     }
 
+    /** Whether the loop has started sending it (for tests). */
+    boolean started() {
+        return started;
+    }
+
     // ---------------------------------------------------------------- starting
 
     /** Sends now (on the loop). {@code timed}: the record gets the dispatch time (scheduled sending). */

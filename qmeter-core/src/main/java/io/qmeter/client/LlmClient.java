@@ -486,9 +486,18 @@ public final class LlmClient implements RequestSender {
         }
         Exchange ex = new Exchange(this, pool, request, index, scheduledNanos, body);
         CompletableFuture<RequestRecord> f = ex.future();
-        try {
-            pool.loop.execute(timed ? ex::startAt : ex::startNow);
-        } catch (RejectedExecutionException e) {
+        boolean reached;
+        if (timed) {
+            reached = pool.handOver(ex);
+        } else {
+            try {
+                pool.loop.execute(ex::startNow);
+                reached = true;
+            } catch (RejectedExecutionException e) {
+                reached = false;
+            }
+        }
+        if (!reached) {
             // the loops are stopping (close() ran meanwhile): the exchange never reached its loop
             return CompletableFuture.completedFuture(notSent(request, index, scheduledNanos, Outcome.CANCELLED,
                     "not sent: the client is closed"));
@@ -606,6 +615,11 @@ public final class LlmClient implements RequestSender {
         }
         h.append("\r\nContent-Length: ");
         return h.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The loop's pool the next request goes to (for tests). */
+    Pool nextPool() {
+        return resources().next();
     }
 
     /** Connections opened so far by this client (all loops); for tests and benchmarks. */

@@ -106,8 +106,48 @@ final class Pool {
         due.remove(ex);
     }
 
-    /** Starts every held request that is due by now; cheap when none is. */
+    /** Requests of {@link LlmClient#sendAt} handed over by other threads and not taken by the loop yet. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Exchange> incoming =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Runnable takeIncoming = this::takeIncoming;
+
+    /**
+     * Hands {@code ex} over to this loop from any thread, to be held until it is due. The loop takes
+     * it in a task, or earlier, after a network buffer it reads ({@link #startDue}): the loop runs
+     * its tasks only after it has read every socket that was ready, and with long streams such a
+     * round can last milliseconds (tens of responses of hundreds of events each); a request
+     * handed over during it would start that much late.
+     *
+     * @param ex the exchange
+     * @return false when the loop no longer takes work (the client is closing) and {@code ex} never
+     *         reached it
+     */
+    boolean handOver(Exchange ex) {
+        incoming.add(ex);
+        try {
+            loop.execute(takeIncoming);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return !incoming.remove(ex); // false unless the loop took it meanwhile
+        }
+    }
+
+    private void takeIncoming() {
+        Exchange ex;
+        while ((ex = incoming.poll()) != null) {
+            try {
+                ex.startAt();
+            } catch (Throwable t) { // this request fails, the others still go
+                ex.failed(t);
+            }
+        }
+    }
+
+    /** Takes the requests handed over, and starts every held request that is due by now; cheap when none is. */
     void startDue() {
+        if (!incoming.isEmpty()) {
+            takeIncoming();
+        }
         Exchange head = due.peek();
         if (head != null && head.scheduledNanos() - System.nanoTime() <= 0) {
             runDue();

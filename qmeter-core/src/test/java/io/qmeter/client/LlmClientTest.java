@@ -346,6 +346,33 @@ class LlmClientTest {
     }
 
     @Test
+    void aRequestHandedOverWhileTheLoopIsBusyStartsAfterTheNextBufferItReads() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = client(s.baseUrl());
+        assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK);
+        Pool pool = c.nextPool();
+        CompletionRequest req = completion(8);
+        long due = System.nanoTime();
+        Exchange ex = new Exchange(c, pool, req, 1, due, RequestBodies.write(req));
+        CompletableFuture<boolean[]> seen = new CompletableFuture<>();
+        // one task of the loop stands for a long round of reads: the task that takes the hand-over
+        // runs only after it, but the loop looks for hand-overs after each buffer it reads (startDue)
+        pool.loop.execute(() -> {
+            assertThat(pool.handOver(ex)).isTrue();
+            boolean before = ex.started();
+            pool.startDue();
+            seen.complete(new boolean[] {before, ex.started()});
+        });
+        boolean[] started = seen.get(30, TimeUnit.SECONDS);
+        assertThat(started[0]).as("started by the hand-over itself").isFalse();
+        assertThat(started[1]).as("started after the buffer, within the round").isTrue();
+        RequestRecord r = ex.future().get(30, TimeUnit.SECONDS);
+        assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK);
+        assertThat(r.dispatchNanos()).isGreaterThanOrEqualTo(due);
+    }
+
+    @Test
     void aRequestCancelledBeforeItIsDueIsNeverSent() throws Exception {
         ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
                 Duration.ZERO));
