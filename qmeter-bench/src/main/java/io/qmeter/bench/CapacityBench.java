@@ -6,7 +6,8 @@ import java.time.Duration;
 /**
  * Capacity: the highest Poisson rate qMeter's load runner and client sustain against the neutral
  * nginx SSE stub, "sustained" meaning achieved ≥ 99 % of the rate the Poisson schedule drew, schedule
- * lag p99 ≤ 1 ms and no failed request over the measured window. Searches upward from {@code --start} by ×{@code --step}
+ * lag p99 ≤ 1 ms, queue delay (sent − scheduled, any wait for a connection included) p99 ≤ 1 ms and
+ * no failed request over the measured window. Searches upward from {@code --start} by ×{@code --step}
  * while trials pass, then bisects between the best pass and the lowest failure. Optionally ends
  * with one overload trial at {@code --overload} × the capacity found, to show how the client
  * degrades (connections opened, the run marked invalid). A trial is cut short (and fails) once a

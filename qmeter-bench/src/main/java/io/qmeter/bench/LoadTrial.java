@@ -253,13 +253,18 @@ public final class LoadTrial {
                          boolean aborted) {
 
         /**
-         * Whether the rate was sustained: achieved ≥ 99 % of target, lag p99 ≤ 1 ms, no failure.
+         * Whether the rate was sustained: achieved ≥ 99 % of target, schedule lag p99 ≤ 1 ms, queue
+         * delay p99 ≤ 1 ms, no failure. Schedule lag ends when the client's loop takes the request
+         * up; queue delay ends when its bytes are written, so it also holds any wait for a
+         * connection (all {@code maxConnections} busy): a request taken up on time but written late
+         * was not sent on schedule.
          *
          * @return true when sustained
          */
         public boolean sustained() {
             return !aborted && keptUp()
                     && clientCheck.scheduleLag().p99Millis() <= 1.0
+                    && summary.queueDelay().p99Millis() <= 1.0
                     && summary.failedRequests() == 0;
         }
 
