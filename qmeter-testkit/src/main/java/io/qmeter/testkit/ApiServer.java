@@ -501,6 +501,8 @@ final class ApiServer {
         private long firstNanos = -1;
         private long lastNanos = -1;
         private long dripNext;
+        /** Events held back by a slow drip, in the order they were posted ({@link #runNextDripped}). */
+        private final java.util.ArrayDeque<Runnable> dripped = new java.util.ArrayDeque<>();
 
         Exchange(Call call, Fault fault, Connection conn) {
             this.call = call;
@@ -608,12 +610,22 @@ final class ApiServer {
                 } else {
                     at = Math.max(now, dripNext - gap);
                 }
-                // always through the scheduled queue, even when already due: a late-running earlier
-                // token must not be overtaken by the finish (equal deadlines run in FIFO order)
-                loop.schedule(r, Math.max(0, at - now), TimeUnit.NANOSECONDS);
+                // always through the scheduled queue, even when already due. Each timer runs the
+                // oldest event held, not its own: the finish is due when the last token is, and a
+                // timer's deadline is taken from the clock inside schedule(), so the finish's timer
+                // can fire first; it must not overtake that token (the usage would miss it)
+                dripped.add(r);
+                loop.schedule(this::runNextDripped, Math.max(0, at - now), TimeUnit.NANOSECONDS);
                 return;
             }
             r.run();
+        }
+
+        private void runNextDripped() {
+            Runnable r = dripped.poll();
+            if (r != null) {
+                r.run();
+            }
         }
 
         private void emit(String s) {
