@@ -144,7 +144,7 @@ public final class LoadRun {
         RunSummary summary = RunSummary.of(o.records(), o.window(), plan.template().ignoreEos());
         SloReport sloReport = config.slo == null ? null : SloReport.of(config.slo, o.records(), o.window());
         ClientCheck check = ClientCheck.of(o.records(), o.window(), plan.arrivals().ratePerSecond(),
-                config.clientCheck);
+                config.clientCheck, o.loopDelay());
         EnergyReport energy = o.energy() == null ? null
                 : EnergyReport.of(config.powerSensor.name(), o.energy(), o.records(), o.energyStartNanos(),
                 o.energyEndNanos(), config.idleWatts);

@@ -166,6 +166,12 @@ public final class LlmClient implements RequestSender {
     private final Object lock = new Object();
     private volatile Resources resources;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Loop-delay watches not stopped yet (see {@link #watchLoopDelay}). */
+    private final java.util.concurrent.CopyOnWriteArrayList<Watch> watches =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** How often a watched event loop runs its delay probe (see {@link LoopDelayWatch}). */
+    static final long PROBE_INTERVAL_NANOS = 1_000_000L;
 
     private LlmClient(URI baseUrl, String apiKey, Duration connectTimeout, Duration firstTokenTimeout,
                       Duration idleTimeout, Duration requestTimeout, int maxConnections, Map<String, String> headers,
@@ -528,6 +534,83 @@ public final class LlmClient implements RequestSender {
 
         UnresolvedHost(String message) {
             super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Samples how late this client's event loops run between {@code fromNanos} and {@code toNanos}
+     * ({@link System#nanoTime()}): every millisecond each loop is due to run a short task, and how late
+     * it ran is what a token arriving then waited before it was read and timestamped (see
+     * {@link LoopDelayWatch}). The load runner watches its measured window and judges the result in
+     * {@link io.qmeter.metrics.ClientCheck}. Costs one timer a millisecond per loop while watched.
+     *
+     * @param fromNanos first instant sampled
+     * @param toNanos   last instant sampled, &ge; {@code fromNanos}
+     * @return the watch; {@link LoopDelayWatch#stop()} it when done
+     * @throws IllegalArgumentException when {@code toNanos < fromNanos}
+     * @throws IllegalStateException    when the client is closed
+     */
+    @Override
+    public LoopDelayWatch watchLoopDelay(long fromNanos, long toNanos) {
+        if (toNanos < fromNanos) {
+            throw new IllegalArgumentException("toNanos must be >= fromNanos, was " + toNanos + " < " + fromNanos);
+        }
+        Resources rt = resources();
+        Watch w = new Watch(fromNanos, toNanos);
+        watches.add(w);
+        for (Pool p : rt.pools) {
+            try {
+                p.loop.execute(() -> p.startProbe(fromNanos));
+            } catch (RejectedExecutionException e) {
+                // the loop is stopping: nothing left to watch on it
+            }
+        }
+        return w;
+    }
+
+    /**
+     * One probe sample of a loop: the task due at {@code deadlineNanos} ran {@code delayNanos} late.
+     *
+     * @return whether a watch still wants samples after {@code nowNanos}
+     */
+    boolean recordLoopDelay(long deadlineNanos, long delayNanos, long nowNanos) {
+        boolean wanted = false;
+        for (Watch w : watches) {
+            wanted |= w.record(deadlineNanos, delayNanos, nowNanos);
+        }
+        return wanted;
+    }
+
+    /** A {@link LoopDelayWatch}: samples from every loop of the client, recorded under its lock. */
+    private final class Watch implements LoopDelayWatch {
+        private final long fromNanos;
+        private final long toNanos;
+        private final io.qmeter.metrics.LatencyRecorder delays = new io.qmeter.metrics.LatencyRecorder();
+        private boolean stopped;
+
+        Watch(long fromNanos, long toNanos) {
+            this.fromNanos = fromNanos;
+            this.toNanos = toNanos;
+        }
+
+        /** Records a sample due inside the interval; whether samples after {@code nowNanos} are still wanted. */
+        synchronized boolean record(long deadlineNanos, long delayNanos, long nowNanos) {
+            if (stopped) {
+                return false;
+            }
+            if (deadlineNanos >= fromNanos && deadlineNanos <= toNanos) {
+                delays.record(delayNanos);
+            }
+            return nowNanos < toNanos;
+        }
+
+        @Override
+        public io.qmeter.metrics.LatencyStats stop() {
+            watches.remove(this);
+            synchronized (this) {
+                stopped = true;
+                return delays.stats();
+            }
         }
     }
 

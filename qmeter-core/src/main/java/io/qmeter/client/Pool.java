@@ -231,6 +231,50 @@ final class Pool {
         return opened;
     }
 
+    /** The loop-delay probe's next task and its deadline (see {@link LlmClient#watchLoopDelay}). */
+    private ScheduledFuture<?> probe;
+    private long probeDeadline;
+
+    /**
+     * Starts the loop-delay probe (on the loop): its first deadline is {@code fromNanos}, or one
+     * interval from now when that has passed. A probe already running keeps its grid unless the
+     * new watch starts before its next deadline.
+     */
+    void startProbe(long fromNanos) {
+        long first = Math.max(fromNanos, System.nanoTime() + LlmClient.PROBE_INTERVAL_NANOS);
+        if (probe != null) {
+            if (probeDeadline <= first) {
+                return;
+            }
+            probe.cancel(false);
+        }
+        armProbe(first);
+    }
+
+    private void armProbe(long deadline) {
+        probeDeadline = deadline;
+        probe = loop.schedule(this::probe, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * One probe: records how late it ran and, for every later deadline of its 1 ms grid that a stall
+     * made it miss, the delay a token arriving at that deadline had (so that a 50 ms stall weighs 50
+     * samples, as it delays 50 ms of arrivals, not one). Runs again while a watch wants samples.
+     */
+    private void probe() {
+        probe = null;
+        long now = System.nanoTime();
+        long d = probeDeadline;
+        boolean wanted = false;
+        do {
+            wanted = client.recordLoopDelay(d, now - d, now);
+            d += LlmClient.PROBE_INTERVAL_NANOS;
+        } while (d <= now && wanted);
+        if (wanted) {
+            armProbe(d);
+        }
+    }
+
     /** Watches {@code ex}'s timeouts (and lets {@link #cancelAll} reach it) until {@link #untrack}. */
     void track(Exchange ex) {
         if (active.add(ex) && timeoutSweep == null) {

@@ -54,6 +54,19 @@ public interface RequestSender extends AutoCloseable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " sends only now; check sendsAhead()");
     }
 
+    /**
+     * Starts sampling how late the sender's event loops run between two {@link System#nanoTime()}
+     * instants (see {@link LoopDelayWatch}), for senders that timestamp responses on event loops.
+     * None by default.
+     *
+     * @param fromNanos first instant sampled
+     * @param toNanos   last instant sampled
+     * @return the watch to {@link LoopDelayWatch#stop()}, or {@code null} when this sender has none
+     */
+    default LoopDelayWatch watchLoopDelay(long fromNanos, long toNanos) {
+        return null;
+    }
+
     /** Releases connections; idempotent. */
     @Override
     void close();

@@ -1,5 +1,6 @@
 package io.qmeter.load;
 
+import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.MeasurementWindow;
 import io.qmeter.metrics.RequestRecord;
 import io.qmeter.power.EnergyReading;
@@ -27,10 +28,13 @@ import java.util.Objects;
  * @param endReason           why dispatching stopped (duration reached, request count reached, trace
  *                            ended, workload exhausted, cancelled...)
  * @param cancelled           whether the run was cancelled
+ * @param loopDelay           how late the sender's event loops ran over the measured window (see
+ *                            {@link io.qmeter.client.LoopDelayWatch}), or {@code null} when the
+ *                            sender does not sample them
  */
 public record LoadOutcome(Instant startedAt, List<RequestRecord> records, long scheduleEndNanos,
                           MeasurementWindow window, EnergyReading energy, long energyStartNanos, long energyEndNanos,
-                          String endReason, boolean cancelled) {
+                          String endReason, boolean cancelled, LatencyStats loopDelay) {
 
     /** Copies the records. */
     public LoadOutcome {
@@ -39,4 +43,5 @@ public record LoadOutcome(Instant startedAt, List<RequestRecord> records, long s
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(endReason, "endReason");
     }
+
 }

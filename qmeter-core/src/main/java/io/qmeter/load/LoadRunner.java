@@ -1,8 +1,10 @@
 package io.qmeter.load;
 
 import io.qmeter.client.CompletionRequest;
+import io.qmeter.client.LoopDelayWatch;
 import io.qmeter.client.RequestSender;
 import io.qmeter.internal.RecordLog;
+import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.MeasurementWindow;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
@@ -142,6 +144,7 @@ public final class LoadRunner implements AutoCloseable {
                 plan.arrivals().name(), plan.workload().name(), plan.duration(),
                 plan.maxRequests() < 0 ? "unbounded" : plan.maxRequests(),
                 plan.maxInFlight() == 0 ? "none" : plan.maxInFlight());
+        LoopDelayWatch loopWatch = watchLoop();
         d.start();
 
         EnergyReading energy = null;
@@ -178,6 +181,7 @@ public final class LoadRunner implements AutoCloseable {
             lastOffsetNanos = Math.min(lastOffsetNanos, neverSentAfterNanos - t0);
         }
 
+        LatencyStats loopDelay = loopWatch == null ? null : loopWatch.stop();
         List<RequestRecord> records = done.toRecords(t0);
         records.sort(Comparator.comparingLong(RequestRecord::index));
         // a schedule cut short (workload exhausted, cancelled) ends at its last dispatched request
@@ -186,7 +190,17 @@ public final class LoadRunner implements AutoCloseable {
         MeasurementWindow window = new MeasurementWindow(windowStartNanos, wEnd);
         LOG.info("load run ended: {} records, {}", records.size(), endReason);
         return new LoadOutcome(startedAt, records, end, window, energy, energyStart, energyEnd, endReason,
-                stopped.get());
+                stopped.get(), loopDelay);
+    }
+
+    /** Starts sampling the sender's loop delay over the measured window; null when it has none or fails. */
+    private LoopDelayWatch watchLoop() {
+        try {
+            return sender.watchLoopDelay(t0 + windowStartNanos, t0 + windowEndNanos);
+        } catch (RuntimeException e) {
+            LOG.warn("the sender's event-loop delay is not sampled in this run: {}", e.toString());
+            return null;
+        }
     }
 
     /**

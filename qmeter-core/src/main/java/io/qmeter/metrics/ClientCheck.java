@@ -5,11 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The load generator's self-check: did it hold its schedule? Schedule lag is dispatch −
- * scheduled per measured request (waiting for an in-flight cap is queue delay, not lag). The
- * achieved rate counts requests handed to the connection (sent) inside the window; it is compared
- * with the schedule's own rate in the window (so Poisson noise in a short run never fails the
- * check); the nominal target rate is reported beside it.
+ * The load generator's self-check: did it hold its schedule, and did it read responses on time?
+ * Schedule lag is dispatch − scheduled per measured request (waiting for an in-flight cap is queue
+ * delay, not lag). The achieved rate counts requests handed to the connection (sent) inside the
+ * window; it is compared with the schedule's own rate in the window (so Poisson noise in a short run
+ * never fails the check); the nominal target rate is reported beside it. Loop delay is the receive
+ * side: how late the client's event loops ran over the window (sampled every millisecond, see
+ * {@link io.qmeter.client.LoopDelayWatch}); a token is timestamped when its loop reads it, so TTFT
+ * and ITL include up to that much client delay. Both delays are judged against the same p99 limit.
  *
  * <pre>{@code
  * ClientCheck c = result.clientCheck();
@@ -17,6 +20,8 @@ import java.util.Locale;
  * }</pre>
  *
  * @param scheduleLag            schedule lag over measured requests
+ * @param loopDelay              the client's event-loop delay over the window; count 0 when the
+ *                               sender does not sample it
  * @param targetRatePerSecond    the arrival process's nominal rate
  * @param scheduledRatePerSecond requests scheduled in the window ÷ its length
  * @param achievedRatePerSecond  requests sent in the window ÷ its length
@@ -24,12 +29,13 @@ import java.util.Locale;
  * @param valid                  whether the client kept up
  * @param reasons                why not (empty when valid)
  */
-public record ClientCheck(LatencyStats scheduleLag, double targetRatePerSecond, double scheduledRatePerSecond,
+public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, double targetRatePerSecond, double scheduledRatePerSecond,
                           double achievedRatePerSecond, ClientCheckThresholds thresholds, boolean valid,
                           List<String> reasons) {
 
-    /** Copies the reasons. */
+    /** Copies the reasons; a missing loop delay (results written before it existed) is empty. */
     public ClientCheck {
+        loopDelay = loopDelay == null ? LatencyStats.empty() : loopDelay;
         reasons = List.copyOf(reasons);
     }
 
@@ -44,6 +50,22 @@ public record ClientCheck(LatencyStats scheduleLag, double targetRatePerSecond, 
      */
     public static ClientCheck of(List<RequestRecord> records, MeasurementWindow window, double targetRatePerSecond,
                                  ClientCheckThresholds thresholds) {
+        return of(records, window, targetRatePerSecond, thresholds, null);
+    }
+
+    /**
+     * Checks a run, with the client's event-loop delay over its window.
+     *
+     * @param records             every record, times relative to the run's start
+     * @param window              which records are measured
+     * @param targetRatePerSecond the nominal rate
+     * @param thresholds          the thresholds
+     * @param loopDelay           the loop delay ({@link io.qmeter.load.LoadOutcome#loopDelay()}), or
+     *                            {@code null} when not sampled
+     * @return the check
+     */
+    public static ClientCheck of(List<RequestRecord> records, MeasurementWindow window, double targetRatePerSecond,
+                                 ClientCheckThresholds thresholds, LatencyStats loopDelay) {
         LatencyRecorder lag = new LatencyRecorder();
         long scheduled = 0;
         long sent = 0;
@@ -77,7 +99,14 @@ public record ClientCheck(LatencyStats scheduleLag, double targetRatePerSecond, 
                             + "the client or an in-flight cap held requests back",
                     achievedRate, thresholds.minRateFraction() * 100, scheduledRate, targetRatePerSecond));
         }
-        return new ClientCheck(lag.stats(), targetRatePerSecond, scheduledRate, achievedRate, thresholds,
+        if (loopDelay != null && loopDelay.count() > 0 && loopDelay.p99Millis() * 1e6 > thresholds.maxLagP99Nanos()) {
+            reasons.add(String.format(Locale.ROOT,
+                    "client read responses late: event-loop delay p99 %.3f ms > %.3f ms allowed (max %.3f ms), "
+                            + "so TTFT and ITL include up to that much client delay; free CPU cores, lower the "
+                            + "rate, or raise the threshold",
+                    loopDelay.p99Millis(), thresholds.maxLagP99Nanos() / 1e6, loopDelay.maxMillis()));
+        }
+        return new ClientCheck(lag.stats(), loopDelay, targetRatePerSecond, scheduledRate, achievedRate, thresholds,
                 reasons.isEmpty(), reasons);
     }
 }

@@ -3,7 +3,8 @@ package io.qmeter.metrics;
 import java.time.Duration;
 
 /**
- * When a run counts as invalid because the load generator fell behind: schedule lag p99 above
+ * When a run counts as invalid because the load generator fell behind: schedule lag p99 or event-loop
+ * delay p99 (the client's own delay sending and reading, see {@link ClientCheck}) above
  * {@code maxLagP99Nanos}, or an achieved send rate below {@code minRateFraction} of the scheduled
  * rate. Defaults: 5 ms and 0.95.
  *
@@ -11,7 +12,7 @@ import java.time.Duration;
  * ClientCheckThresholds t = ClientCheckThresholds.of(Duration.ofMillis(2), 0.98);
  * }</pre>
  *
- * @param maxLagP99Nanos  largest acceptable p99 schedule lag, &gt; 0
+ * @param maxLagP99Nanos  largest acceptable p99 schedule lag and p99 event-loop delay, &gt; 0
  * @param minRateFraction smallest acceptable achieved ÷ scheduled rate, in (0, 1]
  */
 public record ClientCheckThresholds(long maxLagP99Nanos, double minRateFraction) {

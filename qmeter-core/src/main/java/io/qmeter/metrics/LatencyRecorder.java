@@ -4,9 +4,20 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Collects one latency in nanoseconds into an auto-resizing HdrHistogram (3 significant digits),
- * with an exact sum, min and max beside it. Not thread-safe: the summary is computed after a run.
+ * with an exact sum, min and max beside it, and summarizes it as {@link LatencyStats}. Not
+ * thread-safe: callers that record from several threads synchronize.
+ *
+ * <pre>{@code
+ * LatencyRecorder r = new LatencyRecorder();
+ * r.record(120_000);
+ * LatencyStats s = r.stats(); // p99Millis() == 0.12
+ * }</pre>
  */
-final class LatencyRecorder {
+public final class LatencyRecorder {
+
+    /** An empty recorder. */
+    public LatencyRecorder() {
+    }
 
     private final Histogram histogram = new Histogram(3);
     private double sumNanos;
@@ -14,8 +25,12 @@ final class LatencyRecorder {
     private double minNanos = Double.POSITIVE_INFINITY;
     private double maxNanos = Double.NEGATIVE_INFINITY;
 
-    /** Records one value (negative values, from clock anomalies, count as 0). */
-    void record(double nanos) {
+    /**
+     * Records one value (negative values, from clock anomalies, count as 0).
+     *
+     * @param nanos the value in nanoseconds
+     */
+    public void record(double nanos) {
         record(nanos, 1);
     }
 
@@ -32,7 +47,12 @@ final class LatencyRecorder {
         maxNanos = Math.max(maxNanos, v);
     }
 
-    long count() {
+    /**
+     * How many values were recorded.
+     *
+     * @return the count
+     */
+    public long count() {
         return count;
     }
 
@@ -48,7 +68,12 @@ final class LatencyRecorder {
         return Math.min(maxNanos, Math.max(minNanos, histogram.getValueAtPercentile(percentile)));
     }
 
-    LatencyStats stats() {
+    /**
+     * The summary of what was recorded ({@link LatencyStats#empty()} when nothing was).
+     *
+     * @return the stats, in milliseconds
+     */
+    public LatencyStats stats() {
         if (count == 0) {
             return LatencyStats.empty();
         }

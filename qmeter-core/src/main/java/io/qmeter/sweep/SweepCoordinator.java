@@ -1009,6 +1009,7 @@ public final class SweepCoordinator implements AutoCloseable {
         m.put("output_tok_per_s", s.outputTokenThroughputPerSecond());
         m.put("achieved_rps", rr.clientCheck().achievedRatePerSecond());
         m.put("schedule_lag_p99_ms", rr.clientCheck().scheduleLag().p99Millis());
+        m.put("loop_delay_p99_ms", rr.clientCheck().loopDelay().p99Millis());
         m.put("valid", rr.valid() ? 1.0 : 0.0);
         lat(m, "ttft", s.ttft());
         lat(m, "tpot", s.tpot());

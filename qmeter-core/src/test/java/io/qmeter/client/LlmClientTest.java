@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
 import io.qmeter.workload.PromptSpec;
@@ -375,6 +376,53 @@ class LlmClientTest {
         RequestRecord r = ex.future().get(30, TimeUnit.SECONDS);
         assertThat(r.outcome()).as(r.toString()).isEqualTo(Outcome.OK);
         assertThat(r.dispatchNanos()).isGreaterThanOrEqualTo(due);
+    }
+
+    @Test
+    void aLoopDelayWatchCountsEveryMillisecondOfAStallWithTheDelayAnArrivalThenHad() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = client(s.baseUrl());
+        Pool pool = c.nextPool();
+        long from = System.nanoTime();
+        LoopDelayWatch w = c.watchLoopDelay(from, from + TimeUnit.HOURS.toNanos(1));
+        // the loop is held for 30 ms: every 1 ms deadline in it is missed, and counted with the delay
+        // a token arriving at that deadline would have had (30 ms down to about 0)
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(30);
+        CompletableFuture<Long> stalled = new CompletableFuture<>();
+        pool.loop.execute(() -> {
+            long start = System.nanoTime();
+            while (System.nanoTime() - start < stallNanos) {
+                Thread.onSpinWait();
+            }
+            stalled.complete(start);
+        });
+        stalled.get(30, TimeUnit.SECONDS);
+        // a task due after the stall's probe: it runs once the probe has caught up
+        CompletableFuture<Void> after = new CompletableFuture<>();
+        pool.loop.schedule(() -> after.complete(null), 3, TimeUnit.MILLISECONDS);
+        after.get(30, TimeUnit.SECONDS);
+        assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK); // requests go on meanwhile
+        LatencyStats d = w.stop();
+        // some 1 ms deadline falls in the stall's first millisecond: it ran at least 29 ms late
+        assertThat(d.maxMillis()).as(d.toString()).isGreaterThanOrEqualTo(28.0);
+        assertThat(d.count()).as("one sample per millisecond of the stall, at least").isGreaterThanOrEqualTo(25);
+        assertThat(d.p50Millis()).as("the stall's samples spread from its length down to 0").isLessThan(d.maxMillis());
+        // stopped: no more samples
+        assertThat(w.stop().count()).isEqualTo(d.count());
+    }
+
+    @Test
+    void aLoopDelayWatchWhoseIntervalHasNotBegunReportsNothingAndABackwardIntervalIsRefused() throws Exception {
+        ScriptedServer s = server(ScriptedServer.sse(List.of(Fixtures.bytes("llamacpp-completions-stream.txt")),
+                Duration.ZERO));
+        LlmClient c = client(s.baseUrl());
+        long later = System.nanoTime() + TimeUnit.HOURS.toNanos(1);
+        LoopDelayWatch w = c.watchLoopDelay(later, later + 1_000_000);
+        assertThat(send(c, completion(8)).outcome()).isEqualTo(Outcome.OK);
+        assertThat(w.stop().count()).isZero();
+        assertThatThrownBy(() -> c.watchLoopDelay(later, later - 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("toNanos must be >= fromNanos");
     }
 
     @Test

@@ -172,6 +172,45 @@ class LoadRunnerTest {
         }
     }
 
+    @Test
+    void theSendersLoopDelayIsWatchedOverTheMeasuredWindowAndKeptInTheOutcome() {
+        LoadPlan p = plan(new ConstantArrivals(100), Duration.ofSeconds(1), -1)
+                .withWarmup(Duration.ofMillis(200)).withCooldown(Duration.ofMillis(200));
+        io.qmeter.metrics.LatencyStats seen = new io.qmeter.metrics.LatencyStats(600, 0.1, 0.01, 0.05, 0.1, 0.2, 0.4,
+                0.9, 3.0);
+        long[] interval = new long[2];
+        AtomicInteger stops = new AtomicInteger();
+        try (FakeSender fake = new FakeSender(MS, MS)) {
+            io.qmeter.client.RequestSender watched = new io.qmeter.client.RequestSender() {
+                @Override
+                public CompletableFuture<RequestRecord> send(CompletionRequest request, long index, long scheduled) {
+                    return fake.send(request, index, scheduled);
+                }
+
+                @Override
+                public io.qmeter.client.LoopDelayWatch watchLoopDelay(long fromNanos, long toNanos) {
+                    interval[0] = fromNanos;
+                    interval[1] = toNanos;
+                    return () -> {
+                        stops.incrementAndGet();
+                        return seen;
+                    };
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            LoadOutcome o = new LoadRunner(p, watched, null).run();
+            assertThat(o.loopDelay()).isSameAs(seen);
+            assertThat(stops).hasValue(1);
+            assertThat(interval[1] - interval[0]).as("the measured window, 200..800 ms").isEqualTo(600 * MS);
+        }
+        try (FakeSender plain = new FakeSender(MS, MS)) {
+            assertThat(new LoadRunner(p, plain, null).run().loopDelay()).as("a sender without loops").isNull();
+        }
+    }
+
     /** A sender that sends ahead: records when each request was handed over, then sends it at its due time. */
     private static final class AheadSender implements io.qmeter.client.RequestSender {
         final FakeSender inner = new FakeSender(MS, MS);

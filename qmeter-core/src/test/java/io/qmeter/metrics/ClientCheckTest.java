@@ -55,4 +55,31 @@ class ClientCheckTest {
         assertThat(c.valid()).isFalse();
         assertThat(c.reasons()).singleElement().asString().contains("achieved send rate");
     }
+
+    @Test
+    void anEventLoopThatReadLateMakesTheRunInvalidEvenWhenItSentOnTime() {
+        LatencyRecorder late = new LatencyRecorder();
+        for (int i = 0; i < 1000; i++) {
+            late.record(i < 980 ? 50_000 : 12_000_000); // 2 % of the window 12 ms late (a GC pause)
+        }
+        ClientCheck c = ClientCheck.of(run(0.05, 0.1), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.defaults(), late.stats());
+        assertThat(c.loopDelay().count()).isEqualTo(1000);
+        assertThat(c.valid()).isFalse();
+        assertThat(c.reasons()).singleElement().asString()
+                .contains("event-loop delay p99 12.000 ms > 5.000 ms allowed (max 12.000 ms)")
+                .contains("TTFT and ITL include");
+        assertThat(ClientCheck.of(run(0.05, 0.1), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.of(Duration.ofMillis(20), 0.95), late.stats()).valid()).isTrue();
+    }
+
+    @Test
+    void aLoopDelayNotSampledIsEmptyAndJudgesNothing() {
+        ClientCheck c = ClientCheck.of(run(0.05, 0.1), new MeasurementWindow(0, ms(1000)), 100,
+                ClientCheckThresholds.defaults(), null);
+        assertThat(c.valid()).isTrue();
+        assertThat(c.loopDelay().count()).isZero();
+        assertThat(new ClientCheck(c.scheduleLag(), null, 1, 1, 1, c.thresholds(), true, List.of()).loopDelay())
+                .isEqualTo(LatencyStats.empty());
+    }
 }
