@@ -66,6 +66,17 @@ final class HandOverWatch implements RequestSender {
         return f;
     }
 
+    /**
+     * Whether the client's loop delay is sampled: {@code -Dqmeter.bench.loopDelay=false} turns the probe
+     * off, to measure what it costs.
+     */
+    static final boolean LOOP_DELAY = Boolean.parseBoolean(System.getProperty("qmeter.bench.loopDelay", "true"));
+
+    @Override
+    public io.qmeter.client.LoopDelayWatch watchLoopDelay(long fromNanos, long toNanos) {
+        return LOOP_DELAY ? target.watchLoopDelay(fromNanos, toNanos) : null;
+    }
+
     @Override
     public void close() {
         // the target is closed by its owner

@@ -280,6 +280,19 @@ public final class LoadTrial {
         }
 
         /**
+         * The client's event-loop delay over the window, as its self-check saw it.
+         *
+         * @return the delays, or null with a "before" qmeter-core that did not sample them
+         */
+        public LatencyStats loopDelay() {
+            try {
+                return clientCheck.loopDelay().count() > 0 ? clientCheck.loopDelay() : null;
+            } catch (NoSuchMethodError before) {
+                return null;
+            }
+        }
+
+        /**
          * Prints the figures.
          *
          * @param f where
@@ -311,6 +324,12 @@ public final class LoadTrial {
             f.put("lag_p50_us", lag.p50Millis() * 1000);
             f.put("lag_p99_us", lag.p99Millis() * 1000);
             f.put("lag_max_us", lag.maxMillis() * 1000);
+            LatencyStats loop = loopDelay();
+            if (loop != null) {
+                f.put("loop_delay_p50_us", loop.p50Millis() * 1000);
+                f.put("loop_delay_p99_us", loop.p99Millis() * 1000);
+                f.put("loop_delay_max_us", loop.maxMillis() * 1000);
+            }
             f.put("ttft_p50_us", summary.ttft().p50Millis() * 1000);
             f.put("ttft_p99_us", summary.ttft().p99Millis() * 1000);
             f.put("queue_delay_p99_us", summary.queueDelay().p99Millis() * 1000);
@@ -394,8 +413,7 @@ public final class LoadTrial {
         inspector.accept(outcome);
         StubStatus after = stubStatus == null ? null : StubStatus.read(stubStatus);
 
-        ClientCheck check = ClientCheck.of(outcome.records(), outcome.window(), rate,
-                ClientCheckThresholds.of(Duration.ofMillis(1), 0.99));
+        ClientCheck check = clientCheck(outcome, rate);
         RunSummary summary = RunSummary.of(outcome.records(), outcome.window(), true);
         double windowSeconds = outcome.window().lengthNanos() / 1e9;
         long events = 0;
@@ -425,6 +443,19 @@ public final class LoadTrial {
                 sampler.gcEnd == null || sampler.gcStart == null ? -1 : sampler.gcEnd.gcCount() - sampler.gcStart.gcCount(),
                 sampler.gcEnd == null || sampler.gcStart == null ? -1 : sampler.gcEnd.gcMillis() - sampler.gcStart.gcMillis(),
                 aborted.get());
+    }
+
+    /**
+     * The client's self-check with the benchmarks' thresholds (1 ms, 99 %), with the loop delay when
+     * this qmeter-core samples it (a "before" build has no {@code LoadOutcome.loopDelay()}).
+     */
+    private static ClientCheck clientCheck(LoadOutcome outcome, double rate) {
+        ClientCheckThresholds t = ClientCheckThresholds.of(Duration.ofMillis(1), 0.99);
+        try {
+            return ClientCheck.of(outcome.records(), outcome.window(), rate, t, outcome.loopDelay());
+        } catch (NoSuchMethodError before) {
+            return ClientCheck.of(outcome.records(), outcome.window(), rate, t);
+        }
     }
 
     private void remember(long index, long absoluteScheduledNanos) {
