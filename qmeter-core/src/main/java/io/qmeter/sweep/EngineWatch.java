@@ -56,6 +56,11 @@ final class EngineWatch implements RequestSender {
         return watch(delegate.sendAt(request, index, scheduledNanos));
     }
 
+    @Override
+    public io.qmeter.client.LoopDelayWatch watchLoopDelay(long fromNanos, long toNanos) {
+        return delegate.watchLoopDelay(fromNanos, toNanos);
+    }
+
     private CompletableFuture<RequestRecord> watch(CompletableFuture<RequestRecord> sent) {
         if (inFlight.getAndIncrement() == 0) {
             lastProgressNanos.set(System.nanoTime());

@@ -33,6 +33,9 @@ class CancelAndParallelIT {
             SweepReport r = c.run(plan);
 
             assertThat(r.ok()).isEqualTo(4);
+            // the client's event-loop delay is sampled through the sweep's sender and stored with each run
+            assertThat(store.findByPlan(plan.id())).hasSize(4).allSatisfy(run -> assertThat(run.metrics())
+                    .hasEntrySatisfying("loop_delay_p99_ms", v -> assertThat(v).isFinite().isNotNegative()));
             int secondStart = -1;
             int firstDone = -1;
             int starts = 0;
