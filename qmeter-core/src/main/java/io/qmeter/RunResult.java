@@ -208,9 +208,10 @@ public record RunResult(int schemaVersion, long seed, String startedAt, RunConfi
             row(sb, "loop delay", clientCheck.loopDelay());
         }
         sb.append(String.format(Locale.ROOT, "client: rate %.3f/s achieved vs %.3f/s scheduled (target %.3f/s), "
-                        + "lag p99 %.3f ms, loop delay p99 %.3f ms -- %s%n", clientCheck.achievedRatePerSecond(),
+                        + "lag p99 %.3f ms%s -- %s%n", clientCheck.achievedRatePerSecond(),
                 clientCheck.scheduledRatePerSecond(), clientCheck.targetRatePerSecond(),
-                clientCheck.scheduleLag().p99Millis(), clientCheck.loopDelay().p99Millis(),
+                clientCheck.scheduleLag().p99Millis(), clientCheck.loopDelay().count() == 0 ? ""
+                        : String.format(Locale.ROOT, ", loop delay p99 %.3f ms", clientCheck.loopDelay().p99Millis()),
                 clientCheck.valid() ? "kept up" : "FELL BEHIND"));
         if (slo != null) {
             sb.append(String.format(Locale.ROOT, "SLO: %s; attainment %.1f %%, goodput %.3f req/s%n",

@@ -94,5 +94,10 @@ class LlmClientRunTest {
         assertThat(r.config().sender()).isEqualTo("LlmClient");
         assertThat(r.config().baseUrl()).isEqualTo(url);
         assertThat(r.records()).extracting(RequestRecord::index).doesNotHaveDuplicates();
+        // the client's event loop was watched over the measured window (20 requests at 50/s: ~0.4 s)
+        assertThat(r.clientCheck().loopDelay().count()).as("about one probe a millisecond").isGreaterThan(100);
+        assertThat(r.summaryTable()).contains("loop delay").contains(String.format(java.util.Locale.ROOT,
+                "loop delay p99 %.3f ms", r.clientCheck().loopDelay().p99Millis()));
+        assertThat(RunResult.fromJson(r.toJson()).clientCheck().loopDelay()).isEqualTo(r.clientCheck().loopDelay());
     }
 }
