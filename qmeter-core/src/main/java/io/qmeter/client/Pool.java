@@ -265,7 +265,7 @@ final class Pool {
         probe = null;
         long now = System.nanoTime();
         long d = probeDeadline;
-        boolean wanted = false;
+        boolean wanted;
         do {
             wanted = client.recordLoopDelay(d, now - d, now);
             d += LlmClient.PROBE_INTERVAL_NANOS;

@@ -29,9 +29,9 @@ import java.util.Locale;
  * @param valid                  whether the client kept up
  * @param reasons                why not (empty when valid)
  */
-public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, double targetRatePerSecond, double scheduledRatePerSecond,
-                          double achievedRatePerSecond, ClientCheckThresholds thresholds, boolean valid,
-                          List<String> reasons) {
+public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, double targetRatePerSecond,
+                          double scheduledRatePerSecond, double achievedRatePerSecond, ClientCheckThresholds thresholds,
+                          boolean valid, List<String> reasons) {
 
     /** Copies the reasons; a missing loop delay (results written before it existed) is empty. */
     public ClientCheck {
