@@ -43,5 +43,4 @@ public record LoadOutcome(Instant startedAt, List<RequestRecord> records, long s
         Objects.requireNonNull(window, "window");
         Objects.requireNonNull(endReason, "endReason");
     }
-
 }

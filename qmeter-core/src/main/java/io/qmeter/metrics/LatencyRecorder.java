@@ -15,15 +15,15 @@ import org.HdrHistogram.Histogram;
  */
 public final class LatencyRecorder {
 
-    /** An empty recorder. */
-    public LatencyRecorder() {
-    }
-
     private final Histogram histogram = new Histogram(3);
     private double sumNanos;
     private long count;
     private double minNanos = Double.POSITIVE_INFINITY;
     private double maxNanos = Double.NEGATIVE_INFINITY;
+
+    /** An empty recorder. */
+    public LatencyRecorder() {
+    }
 
     /**
      * Records one value (negative values, from clock anomalies, count as 0).
