@@ -109,12 +109,7 @@ public final class FidelityBench {
             }
             f.put("lag_p99_us", r.clientCheck().scheduleLag().p99Millis() * 1000);
             // the client's own view of the same error: how late its event loop ran over the window
-            io.qmeter.metrics.LatencyStats loop = r.loopDelay();
-            if (loop != null) {
-                f.put("loop_delay_p50_us", loop.p50Millis() * 1000);
-                f.put("loop_delay_p99_us", loop.p99Millis() * 1000);
-                f.put("loop_delay_max_us", loop.maxMillis() * 1000);
-            }
+            r.printLoopDelay(f);
             f.put("cpu_cores_used", r.cpuNanosWindow() / 1e9 / r.windowSeconds());
         }
     }

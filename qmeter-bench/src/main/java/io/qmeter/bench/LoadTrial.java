@@ -280,15 +280,23 @@ public final class LoadTrial {
         }
 
         /**
-         * The client's event-loop delay over the window, as its self-check saw it.
+         * Prints the client's event-loop delay over the window, as its self-check saw it
+         * ({@code loop_delay_p50/p99/max_us}); nothing when it was not sampled, or with a "before"
+         * qmeter-core that did not sample it.
          *
-         * @return the delays, or null with a "before" qmeter-core that did not sample them
+         * @param f where
          */
-        public LatencyStats loopDelay() {
+        public void printLoopDelay(Figures f) {
+            LatencyStats loop;
             try {
-                return clientCheck.loopDelay().count() > 0 ? clientCheck.loopDelay() : null;
+                loop = clientCheck.loopDelay();
             } catch (NoSuchMethodError before) {
-                return null;
+                return;
+            }
+            if (loop.count() > 0) {
+                f.put("loop_delay_p50_us", loop.p50Millis() * 1000);
+                f.put("loop_delay_p99_us", loop.p99Millis() * 1000);
+                f.put("loop_delay_max_us", loop.maxMillis() * 1000);
             }
         }
 
@@ -324,12 +332,7 @@ public final class LoadTrial {
             f.put("lag_p50_us", lag.p50Millis() * 1000);
             f.put("lag_p99_us", lag.p99Millis() * 1000);
             f.put("lag_max_us", lag.maxMillis() * 1000);
-            LatencyStats loop = loopDelay();
-            if (loop != null) {
-                f.put("loop_delay_p50_us", loop.p50Millis() * 1000);
-                f.put("loop_delay_p99_us", loop.p99Millis() * 1000);
-                f.put("loop_delay_max_us", loop.maxMillis() * 1000);
-            }
+            printLoopDelay(f);
             f.put("ttft_p50_us", summary.ttft().p50Millis() * 1000);
             f.put("ttft_p99_us", summary.ttft().p99Millis() * 1000);
             f.put("queue_delay_p99_us", summary.queueDelay().p99Millis() * 1000);
