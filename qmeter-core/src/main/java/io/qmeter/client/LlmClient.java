@@ -12,6 +12,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.qmeter.internal.Checks;
+import io.qmeter.metrics.LatencyRecorder;
+import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
 import java.net.InetAddress;
@@ -27,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -167,8 +170,7 @@ public final class LlmClient implements RequestSender {
     private volatile Resources resources;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Loop-delay watches not stopped yet (see {@link #watchLoopDelay}). */
-    private final java.util.concurrent.CopyOnWriteArrayList<Watch> watches =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Watch> watches = new CopyOnWriteArrayList<>();
 
     /** How often a watched event loop runs its delay probe (see {@link LoopDelayWatch}). */
     static final long PROBE_INTERVAL_NANOS = 1_000_000L;
@@ -585,7 +587,7 @@ public final class LlmClient implements RequestSender {
     private final class Watch implements LoopDelayWatch {
         private final long fromNanos;
         private final long toNanos;
-        private final io.qmeter.metrics.LatencyRecorder delays = new io.qmeter.metrics.LatencyRecorder();
+        private final LatencyRecorder delays = new LatencyRecorder();
         private boolean stopped;
 
         Watch(long fromNanos, long toNanos) {
@@ -605,7 +607,7 @@ public final class LlmClient implements RequestSender {
         }
 
         @Override
-        public io.qmeter.metrics.LatencyStats stop() {
+        public LatencyStats stop() {
             watches.remove(this);
             synchronized (this) {
                 stopped = true;
