@@ -59,6 +59,40 @@ public interface EngineHandle extends AutoCloseable {
     }
 
     /**
+     * The CUDA device indices this engine serves from (as in {@code CUDA_VISIBLE_DEVICES}), when it
+     * knows them. A sweep uses them to give each configuration an energy window over its own GPUs
+     * and to refuse two configurations that would share a GPU at once.
+     *
+     * <pre>{@code
+     * List<Integer> gpus = handle.gpuIndices(); // e.g. [0, 1] for a TP-2 server
+     * }</pre>
+     *
+     * @return the device indices; empty when unknown (a remote server) or none (CPU)
+     */
+    default List<Integer> gpuIndices() {
+        return List.of();
+    }
+
+    /**
+     * The engine's own metrics now, scraped from its Prometheus endpoint where it has one, under
+     * qMeter's canonical names: {@code requests_waiting}, {@code requests_running},
+     * {@code kv_cache_usage} (0-1), {@code prompt_tokens_total}, {@code generation_tokens_total},
+     * {@code ttft_seconds_sum} / {@code ttft_seconds_count}, {@code tpot_seconds_sum} /
+     * {@code tpot_seconds_count}. Names the engine does not export are absent. Never throws; a
+     * failed scrape returns an empty map. Called from a background thread during runs, never on a
+     * request's path.
+     *
+     * <pre>{@code
+     * double waiting = handle.serverMetrics().getOrDefault("requests_waiting", Double.NaN);
+     * }</pre>
+     *
+     * @return canonical metric name to value; empty when the engine exports none
+     */
+    default Map<String, Double> serverMetrics() {
+        return Map.of();
+    }
+
+    /**
      * What this engine is (GPU, model, quantization, TP degree...), recorded in results.
      *
      * @return descriptive parameters
