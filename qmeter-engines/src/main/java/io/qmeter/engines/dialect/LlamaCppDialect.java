@@ -131,7 +131,9 @@ public final class LlamaCppDialect implements EngineDialect {
             prep.add(new ProcessSpec("quantize", List.of(quantize, c.model(), modelFile, r.type.label()),
                     new java.util.TreeMap<>(c.environment()), c.workDirectory()));
         }
-        String name = Common.servedModelName(c);
+        // the name a client asks for: the configuration's, else the served file's name without .gguf
+        String name = c.servedModelName().orElse(
+                Path.of(modelFile).getFileName().toString().replaceFirst("(?i)\\.gguf$", ""));
         List<String> cmd = new ArrayList<>(List.of(server, "-m", modelFile, "--host", c.host(),
                 "--port", String.valueOf(c.port()), "-a", name));
         if (c.contextLength() > 0) {
@@ -261,7 +263,9 @@ public final class LlamaCppDialect implements EngineDialect {
         if (type.unquantized()) {
             return d;
         }
-        d.add("closest seed method " + type.closestSeedMethod().map(QuantMethod::label).orElse("none"));
+        if (type.closestSeedMethod().filter(x -> x != m).isPresent()) {
+            d.add("closest seed method " + type.closestSeedMethod().get().label());
+        }
         if (m.activationBits() == 16) {
             d.add("llama.cpp quantizes the activations of every quantized matmul to INT8 (Q8_1, ggml-cuda mmvq/mmq), "
                     + "so this weight-only method runs with INT8 activations, the same run as " + sameRunAs(m) + " here");

@@ -175,8 +175,10 @@ public final class TensorRtLlmDialect extends MappedDialect {
     @Override
     LaunchPlan build(ServerConfig c, Resolved r) {
         Path work = c.workDirectory().orElseThrow();
+        // the method's label names its KV cache; a KV cache chosen by hand is added to the name
+        boolean kvByHand = r.method().map(m -> !m.quantizesKvCache()).orElse(true);
         String tag = r.method().map(QuantMethod::label).orElse(r.quantization().orElse("full_prec"))
-                + r.kvCacheDtype().map(k -> "-kv" + k).orElse("") + "-tp" + c.tensorParallel();
+                + r.kvCacheDtype().filter(k -> kvByHand).map(k -> "-kv" + k).orElse("") + "-tp" + c.tensorParallel();
         String ckpt = work.resolve("trtllm-ckpt-" + tag).toString();
         String engine = work.resolve("trtllm-engine-" + tag).toString();
         Map<String, String> env = Common.serverEnvironment(c);
