@@ -63,7 +63,7 @@ public enum GgufType {
             "4-bit K-quant (super-blocks of 256) with INT8 (Q8_1) activations; some tensors kept at higher bits"),
     /** K-quant, 4-bit, medium: the usual 4-bit choice. */
     Q4_K_M("Q4_K_M", 4, QuantMethod.W4A8,
-            "4-bit K-quant with INT8 (Q8_1) activations; attention-value and some FFN tensors at 6 bits, so about 4.8 bits a weight"),
+            "4-bit K-quant with INT8 (Q8_1) activations; some attention-value and FFN-down tensors at 6 bits, so 4.5 to 5 bits a weight on average"),
     /** K-quant, 5-bit, small. */
     Q5_K_S("Q5_K_S", 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
     /** K-quant, 5-bit, medium. */
@@ -158,16 +158,27 @@ public enum GgufType {
         }
         String[] tokens = n.split("[-.]");
         for (int i = tokens.length - 1; i >= 0; i--) {
-            // a token may be "tinyllama_f16": try it whole, then each suffix after an underscore,
-            // longest first (K-quant names contain underscores themselves)
-            String token = tokens[i];
-            for (int from = 0; from >= 0; from = token.indexOf('_', from) < 0 ? -1 : token.indexOf('_', from) + 1) {
-                Optional<GgufType> t = find(token.substring(from));
-                if (t.isPresent()) {
-                    return t;
-                }
+            Optional<GgufType> t = fromToken(tokens[i]);
+            if (t.isPresent()) {
+                return t;
             }
         }
         return Optional.empty();
+    }
+
+    /** A name token ("f16", "tinyllama_f16", "q4_k_m"): whole, then each suffix after an underscore, longest first. */
+    private static Optional<GgufType> fromToken(String token) {
+        int from = 0;
+        while (true) {
+            Optional<GgufType> t = find(token.substring(from));
+            if (t.isPresent()) {
+                return t;
+            }
+            int underscore = token.indexOf('_', from);
+            if (underscore < 0) {
+                return Optional.empty();
+            }
+            from = underscore + 1;
+        }
     }
 }

@@ -76,7 +76,7 @@ public final class LlamaCppDialect implements EngineDialect {
                     "the port is taken (or the host address is not this machine's): choose a free port"),
             Common.ADDRESS_IN_USE,
             Common.fatal("failed to open GGUF file|error loading model|failed to load model|exiting due to model loading error"
-                            + "|No such file or directory",
+                            + "|failed to open .*: No such file or directory",
                     FailureKind.MODEL_NOT_FOUND,
                     "the GGUF file is missing, unreadable or not a GGUF llama.cpp can load: check the model path "
                             + "(and that a preparation step wrote it)"),
