@@ -354,6 +354,16 @@ public final class Sandbox {
         return Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
     }
 
+    /**
+     * Whether {@code bwrap} is on the PATH (it may still be unable to create namespaces; {@link #bubblewrap()}
+     * checks that too).
+     *
+     * @return true when bubblewrap is installed
+     */
+    public static boolean isBubblewrapOnPath() {
+        return findOnPath("bwrap") != null;
+    }
+
     static String findOnPath(String name) {
         String path = System.getenv("PATH");
         if (path == null) {

@@ -21,7 +21,7 @@ class SandboxTest {
 
     @BeforeAll
     static void needsBubblewrap() {
-        assumeTrue(Sandbox.findOnPath("bwrap") != null,
+        assumeTrue(Sandbox.isBubblewrapOnPath(),
                 "bubblewrap is not installed (apt-get install -y bubblewrap; .ci/quality.sh does it in CI)");
         box = Sandbox.bubblewrap().withTimeout(Duration.ofSeconds(3));
     }
