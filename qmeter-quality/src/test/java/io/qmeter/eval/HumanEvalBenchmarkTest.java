@@ -162,6 +162,7 @@ class HumanEvalBenchmarkTest {
     void isRegisteredWithServiceLoader() {
         assertThat(QualityBenchmark.find("humaneval")).get().isInstanceOf(HumanEvalBenchmark.class);
         assertThat(QualityBenchmark.find("gsm8k")).get().isInstanceOf(Gsm8kBenchmark.class);
+        assertThat(QualityBenchmark.find("summarization")).get().isInstanceOf(SummarizationBenchmark.class);
     }
 
     private static JsonNode readTree(String s) {
