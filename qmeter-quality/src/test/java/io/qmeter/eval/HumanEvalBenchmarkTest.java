@@ -163,6 +163,7 @@ class HumanEvalBenchmarkTest {
         assertThat(QualityBenchmark.find("humaneval")).get().isInstanceOf(HumanEvalBenchmark.class);
         assertThat(QualityBenchmark.find("gsm8k")).get().isInstanceOf(Gsm8kBenchmark.class);
         assertThat(QualityBenchmark.find("summarization")).get().isInstanceOf(SummarizationBenchmark.class);
+        assertThat(QualityBenchmark.find("triviaqa")).get().isInstanceOf(TriviaQaBenchmark.class);
     }
 
     private static JsonNode readTree(String s) {
