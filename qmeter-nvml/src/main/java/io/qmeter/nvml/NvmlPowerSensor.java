@@ -52,12 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>Without NVIDIA's library (CI, laptops) it loads fine and reports UNAVAILABLE with the reason.
  * Discovery: {@code META-INF/services/io.qmeter.power.PowerSensor} names this class; the
  * no-argument constructor measures the GPUs of {@code CUDA_VISIBLE_DEVICES} at 100 Hz and never
- * throws. Choose the sensors that can work and close the others:
+ * throws. {@code PowerSensors.firstAvailable()} picks the first registered sensor that can work
+ * here and closes the others:
  * <pre>{@code
- * PowerSensor chosen = null;
- * for (PowerSensor s : ServiceLoader.load(PowerSensor.class)) {
- *     if (chosen == null && s.capability().quality() != EnergyQuality.UNAVAILABLE) chosen = s; else s.close();
- * }
+ * Optional<PowerSensor> chosen = PowerSensors.firstAvailable();
  * }</pre>
  *
  * <p>Explicitly:
