@@ -133,10 +133,13 @@ public final class NvmlPowerSensor implements PowerSensor {
             api = loader.get();
             api.init();
         } catch (NvmlException e) {
+            LOG.debug("NVML could not be initialised (the cause holds the loader's search path)", e);
             failure = "NVML is not usable here: " + e.getMessage();
             api = null;
         } catch (LinkageError e) {
-            failure = "NVML is not usable here: JNA could not bind libnvidia-ml (" + e + "); install the NVIDIA driver";
+            LOG.debug("JNA could not bind libnvidia-ml", e);
+            failure = "NVML is not usable here: JNA could not bind libnvidia-ml.so.1 (" + e.getClass().getSimpleName()
+                    + "); install the NVIDIA driver, or add its folder to LD_LIBRARY_PATH / jna.library.path";
             api = null;
         }
         this.nvml = api;
