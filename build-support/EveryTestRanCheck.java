@@ -16,8 +16,10 @@ import java.util.stream.Stream;
  *
  * <p>Run by the parent pom at {@code verify} with {@code java EveryTestRanCheck.java}; not part of
  * any published artifact. A test class is any non-abstract top-level class under
- * {@code src/test/java} that holds a JUnit or jqwik test annotation, or whose name Surefire or
- * Failsafe would match. Each one must have a report in {@code surefire-reports} or
+ * {@code src/test/java} that holds a JUnit or jqwik test annotation, or that inherits tests: it
+ * extends an abstract class of the module's tests that holds them, or a compatibility kit or
+ * contract (a superclass named {@code *Kit} or {@code *Contract}). Each one must have a report in
+ * {@code surefire-reports} or
  * {@code failsafe-reports} written during this build, unless the class is tagged with an excluded
  * group. The check steps aside when tests were skipped or filtered ({@code -Dtest}, {@code -Dit.test}, {@code -Dgroups}).
  *
@@ -29,8 +31,7 @@ public class EveryTestRanCheck {
 
     private static final Pattern TEST_ANNOTATION = Pattern.compile(
             "@(Test|Property|Example|ParameterizedTest|RepeatedTest|TestFactory|TestTemplate)\\b");
-    private static final Pattern RUNNER_NAME = Pattern.compile(
-            "(Test.*|.*Test|.*Tests|.*TestCase|IT.*|.*IT|.*ITCase)");
+    private static final Pattern KIT_NAME = Pattern.compile(".*(Kit|Contract)");
     private static final Pattern IT_NAME = Pattern.compile("(IT.*|.*IT|.*ITCase)");
     private static final Pattern PACKAGE = Pattern.compile("(?m)^package\\s+([\\w.]+)\\s*;");
 
@@ -56,16 +57,28 @@ public class EveryTestRanCheck {
         try (Stream<Path> walk = Files.walk(sources)) {
             files = walk.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
         }
+        // abstract classes with tests, which subclasses inherit
+        Set<String> testBases = new java.util.HashSet<>();
         for (Path file : files) {
-            String name = file.getFileName().toString().replaceFirst("\\.java$", "");
+            String name = simpleName(file);
             String text = Files.readString(file);
-            if (name.equals("package-info")
-                    || Pattern.compile("\\babstract\\s+class\\s+" + name + "\\b").matcher(text).find()
+            if (isAbstract(text, name) && TEST_ANNOTATION.matcher(text).find()) {
+                testBases.add(name);
+            }
+        }
+        for (Path file : files) {
+            String name = simpleName(file);
+            String text = Files.readString(file);
+            if (name.equals("package-info") || isAbstract(text, name)
                     || !Pattern.compile("\\bclass\\s+" + name + "\\b").matcher(text).find()) {
                 continue;
             }
             boolean annotated = TEST_ANNOTATION.matcher(text).find();
-            if (!annotated && !RUNNER_NAME.matcher(name).matches()) {
+            Matcher parent = Pattern.compile("\\bclass\\s+" + name + "\\s*(?:<[^{]*?>)?\\s+extends\\s+([\\w.]+)")
+                    .matcher(text);
+            String superName = parent.find() ? parent.group(1).replaceFirst(".*\\.", "") : "";
+            boolean inherits = testBases.contains(superName) || KIT_NAME.matcher(superName).matches();
+            if (!annotated && !inherits) {
                 continue;
             }
             if (taggedExcluded(text, name, excludedGroups) || (skipIts && IT_NAME.matcher(name).matches())) {
@@ -88,6 +101,14 @@ public class EveryTestRanCheck {
             System.exit(1);
         }
         System.out.println("[every-test-ran] all " + expected + " test classes of " + module.getFileName() + " ran");
+    }
+
+    private static String simpleName(Path file) {
+        return file.getFileName().toString().replaceFirst("\\.java$", "");
+    }
+
+    private static boolean isAbstract(String text, String name) {
+        return Pattern.compile("\\babstract\\s+class\\s+" + name + "\\b").matcher(text).find();
     }
 
     private static boolean ranInThisBuild(Path build, String fqcn, Instant start) throws IOException {
