@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  * group. The check steps aside when tests were skipped or filtered ({@code -Dtest}, {@code -Dit.test}, {@code -Dgroups}).
  *
  * <p>Arguments: module folder, build folder, build start (ISO instant), excluded groups
- * (comma-separated), then the values of skipTests, maven.test.skip, skipITs, test and it.test
- * and groups (an unset property arrives as its own {@code ${...}} text).
+ * (comma-separated), then {@code name=value} for skipTests, maven.test.skip, skipITs, test,
+ * it.test and groups (an unset property arrives empty or as its own {@code ${...}} text).
  */
 public class EveryTestRanCheck {
 
@@ -41,9 +41,16 @@ public class EveryTestRanCheck {
         Instant start = Instant.parse(args[2]);
         Set<String> excludedGroups = Arrays.stream(args[3].split(","))
                 .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        boolean skipAll = isSet(args[4]) || isSet(args[5]);
-        boolean skipIts = isSet(args[6]);
-        if (skipAll || given(args[7]) || given(args[8]) || given(args[9])) {
+        java.util.Map<String, String> props = new java.util.HashMap<>();
+        for (int i = 4; i < args.length; i++) {
+            int eq = args[i].indexOf('=');
+            if (eq > 0) {
+                props.put(args[i].substring(0, eq), args[i].substring(eq + 1).trim());
+            }
+        }
+        boolean skipAll = isTrue(props.get("skipTests")) || isTrue(props.get("maven.test.skip"));
+        boolean skipIts = isTrue(props.get("skipITs"));
+        if (skipAll || given(props.get("test")) || given(props.get("it.test")) || given(props.get("groups"))) {
             System.out.println("[every-test-ran] skipped: tests were skipped or filtered in this build");
             return;
         }
@@ -138,11 +145,11 @@ public class EveryTestRanCheck {
         return false;
     }
 
-    private static boolean isSet(String value) {
-        return value.equals("true") || value.isEmpty();
+    private static boolean isTrue(String value) {
+        return "true".equalsIgnoreCase(value);
     }
 
     private static boolean given(String value) {
-        return !value.isBlank() && !value.startsWith("${");
+        return value != null && !value.isBlank() && !value.startsWith("${");
     }
 }
