@@ -5,7 +5,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Sends one request and measures it. {@link LlmClient} is the HTTP implementation; tests and
- * virtual-time simulations provide others.
+ * virtual-time simulations provide others, passed in explicitly (no {@link java.util.ServiceLoader}
+ * discovery); the testkit's {@code RequestSenderCompatibilityKit} checks the contract.
  *
  * <p>Contract: the returned future always completes normally with a record, whatever happens
  * (HTTP errors, timeouts, malformed streams become the record's {@link io.qmeter.metrics.Outcome});

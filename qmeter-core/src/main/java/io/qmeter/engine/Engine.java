@@ -6,7 +6,8 @@ import java.util.Map;
  * Something that can start a serving engine: a launcher for vLLM or llama.cpp, the testkit's
  * simulated engine, or {@link RemoteEngine} for a server someone else runs.
  *
- * <p>SPI: discoverable through {@link java.util.ServiceLoader} and passable explicitly. An engine
+ * <p>SPI: passed explicitly, or made from a plan's settings by an {@link EngineFactory}, which is
+ * what {@link java.util.ServiceLoader} discovers ({@link EngineFactory#available()}). An engine
  * is a description; {@link #start()} may be called again after a handle was closed (a restart).
  *
  * <pre>{@code

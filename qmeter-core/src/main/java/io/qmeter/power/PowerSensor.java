@@ -5,13 +5,13 @@ import java.time.Duration;
 /**
  * Measures the energy of the devices that serve a model, over windows.
  *
- * <p>SPI: implementations are discoverable through {@link java.util.ServiceLoader} (an
- * implementation that cannot work on this machine reports {@link EnergyQuality#UNAVAILABLE} from
- * {@link #capability()}) and can be passed in explicitly. Windows may overlap. Reading the sensor
+ * <p>SPI: implementations are discoverable through {@link java.util.ServiceLoader}, found by
+ * {@link PowerSensors#firstAvailable()} (an implementation that cannot work on this machine reports
+ * {@link EnergyQuality#UNAVAILABLE} from {@link #capability()}), and can be passed in explicitly. Windows may overlap. Reading the sensor
  * never happens on a request's path.
  *
  * <pre>{@code
- * try (PowerSensor s = new NvmlPowerSensor(...)) {
+ * try (PowerSensor s = new NvmlPowerSensor(NvmlSensorOptions.defaults())) {
  *     double idle = s.measureIdleWatts(Duration.ofSeconds(5));
  *     try (EnergyWindow w = s.open()) { ...; EnergyReading r = w.end(); }
  * }

@@ -12,8 +12,9 @@ import java.util.Set;
  * <p>Contract: {@link #put} is one transaction that is durable when it returns (a process killed
  * right after loses nothing); a second put of the same key replaces the first, never duplicates it.
  * Implementations are thread-safe. Use {@link #sqlite(Path)} for a file (the default) or
- * {@link #postgres(String, String, String)} for a shared server; other implementations pass the
- * store compatibility tests in the testkit.
+ * {@link #postgres(String, String, String)} for a shared server; other implementations are passed in
+ * explicitly (no {@link java.util.ServiceLoader} discovery) and pass the testkit's
+ * {@code ResultStoreCompatibilityKit}.
  *
  * <pre>{@code
  * try (ResultStore store = ResultStore.sqlite(Path.of("results.db"))) {

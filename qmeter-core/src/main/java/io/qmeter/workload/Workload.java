@@ -6,8 +6,9 @@ import java.util.Map;
 /**
  * A seeded source of prompts: finite (a data set replayed once) or endless (synthetic).
  *
- * <p>SPI: implementations are discoverable through {@link java.util.ServiceLoader} and can be
- * passed in explicitly. The same seed must give the same prompts in the same order.
+ * <p>SPI: implementations are passed in explicitly (a workload needs its data and lengths, so
+ * there is no {@link java.util.ServiceLoader} discovery). The same seed must give the same prompts
+ * in the same order; the testkit's {@code WorkloadCompatibilityKit} checks the contract.
  *
  * <pre>{@code
  * Workload w = SyntheticWorkload.fixed(331, 231);

@@ -50,9 +50,18 @@ public class NvmlException extends RuntimeException {
     private static String message(String function, String target, int code, Throwable cause) {
         NvmlError e = NvmlError.of(code);
         String on = target == null || target.isEmpty() ? "" : " on " + target;
-        String why = cause == null || cause.getMessage() == null ? "" : " (" + cause.getMessage() + ")";
+        // a link error's text lists every folder and jar the loader searched (thousands of characters):
+        // it stays in the cause, and the message names the library and what to do
+        String why = cause == null || cause.getMessage() == null || cause instanceof LinkageError ? ""
+                : " (" + firstLine(cause.getMessage()) + ")";
         return function + on + " returned " + e.nvmlName() + " (" + code + "): " + e.meaning() + why
                 + "; expected NVML_SUCCESS; what to do: " + e.advice();
+    }
+
+    private static String firstLine(String text) {
+        int nl = text.indexOf('\n');
+        String line = nl < 0 ? text : text.substring(0, nl);
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     /**

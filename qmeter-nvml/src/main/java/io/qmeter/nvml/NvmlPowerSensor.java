@@ -52,12 +52,10 @@ import org.slf4j.LoggerFactory;
  * <p>Without NVIDIA's library (CI, laptops) it loads fine and reports UNAVAILABLE with the reason.
  * Discovery: {@code META-INF/services/io.qmeter.power.PowerSensor} names this class; the
  * no-argument constructor measures the GPUs of {@code CUDA_VISIBLE_DEVICES} at 100 Hz and never
- * throws. Choose the sensors that can work and close the others:
+ * throws. {@code PowerSensors.firstAvailable()} picks the first registered sensor that can work
+ * here and closes the others:
  * <pre>{@code
- * PowerSensor chosen = null;
- * for (PowerSensor s : ServiceLoader.load(PowerSensor.class)) {
- *     if (chosen == null && s.capability().quality() != EnergyQuality.UNAVAILABLE) chosen = s; else s.close();
- * }
+ * Optional<PowerSensor> chosen = PowerSensors.firstAvailable();
  * }</pre>
  *
  * <p>Explicitly:
@@ -135,10 +133,13 @@ public final class NvmlPowerSensor implements PowerSensor {
             api = loader.get();
             api.init();
         } catch (NvmlException e) {
+            LOG.debug("NVML could not be initialised (the cause holds the loader's search path)", e);
             failure = "NVML is not usable here: " + e.getMessage();
             api = null;
         } catch (LinkageError e) {
-            failure = "NVML is not usable here: JNA could not bind libnvidia-ml (" + e + "); install the NVIDIA driver";
+            LOG.debug("JNA could not bind libnvidia-ml", e);
+            failure = "NVML is not usable here: JNA could not bind libnvidia-ml.so.1 (" + e.getClass().getSimpleName()
+                    + "); install the NVIDIA driver, or add its folder to LD_LIBRARY_PATH / jna.library.path";
             api = null;
         }
         this.nvml = api;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.qmeter.engine.Engine;
 import io.qmeter.engine.EngineHandle;
@@ -29,13 +30,23 @@ import org.junit.jupiter.api.Test;
  * {@link #createEngine()}; the kit starts, probes, closes and restarts it.
  *
  * <p>What is checked: {@code start()} returns a healthy handle; its base URL answers
- * {@code GET /v1/models} with a JSON list; {@code close()} is idempotent; health is
- * {@link Health.Status#DOWN} after close; {@code start()} again after close works (a restart);
- * {@code logTail} never throws and respects its limit; {@code describe()} is never null.
+ * {@code GET /v1/models} with a JSON list; {@code close()} is idempotent; {@code start()} again
+ * after close works (a restart); {@code logTail} never throws and respects its limit;
+ * {@code describe()} is never null.
+ *
+ * <p>Two capability groups, chosen by {@link #ownsServer()}: an engine that runs its own server
+ * (the default) must stop it on close, so health is {@link Health.Status#DOWN} and nothing answers
+ * at the old URL; an engine handle that does not own its server ({@link io.qmeter.engine.RemoteEngine})
+ * must leave the server running and answering after close. The checks of the other group are
+ * skipped (JUnit assumptions), never failed.
  *
  * <pre>{@code
  * class SimulatedEngineCompatibilityTest extends EngineCompatibilityKit {
  *     protected Engine createEngine() { return SimulatedEngine.builder().port(0).build(); }
+ * }
+ * class RemoteEngineCompatibilityTest extends EngineCompatibilityKit {
+ *     protected Engine createEngine() { return RemoteEngine.at(server.baseUrl(), "model"); }
+ *     protected boolean ownsServer() { return false; }
  * }
  * }</pre>
  */
@@ -74,6 +85,21 @@ public abstract class EngineCompatibilityKit {
      */
     protected Duration probeTimeout() {
         return Duration.ofSeconds(10);
+    }
+
+    /**
+     * Whether a handle of this engine owns the server: true (the default) when {@code start()}
+     * starts a server and {@code close()} stops it; false for a handle on a server someone else
+     * runs, which {@code close()} must leave running.
+     *
+     * <pre>{@code
+     * protected boolean ownsServer() { return false; }
+     * }</pre>
+     *
+     * @return true when closing a handle stops its server
+     */
+    protected boolean ownsServer() {
+        return true;
     }
 
     /** Creates the engine. */
@@ -138,12 +164,21 @@ public abstract class EngineCompatibilityKit {
     }
 
     @Test
-    @DisplayName("close() is idempotent and health is DOWN afterwards")
-    void closeIsIdempotentAndHealthDown() {
+    @DisplayName("close() is idempotent")
+    void closeIsIdempotent() {
+        EngineHandle h = startEngine();
+        h.close();
+        assertDoesNotThrow(h::close, "a second close() must do nothing");
+        assertNotNull(h.health(), "health() after close() returned null");
+    }
+
+    @Test
+    @DisplayName("owning engines: close() stops the server, health is DOWN and nothing answers")
+    void closeStopsAnOwnedServer() {
+        assumeTrue(ownsServer(), "the handle does not own its server");
         EngineHandle h = startEngine();
         URI url = h.baseUrl();
         h.close();
-        assertDoesNotThrow(h::close, "a second close() must do nothing");
         Health after = h.health();
         assertNotNull(after, "health() after close() returned null");
         assertEquals(Health.Status.DOWN, after.status(), "health after close() must be DOWN, was " + after);
@@ -161,6 +196,18 @@ public abstract class EngineCompatibilityKit {
     }
 
     @Test
+    @DisplayName("handles that do not own their server: close() leaves it running and answering")
+    void closeLeavesAServerItDoesNotOwn() throws Exception {
+        assumeTrue(!ownsServer(), "the handle owns its server");
+        EngineHandle h = startEngine();
+        URI url = h.baseUrl();
+        h.close();
+        HttpResponse<String> r = get(url, "/v1/models");
+        assertEquals(200, r.statusCode(), "a server the handle does not own must still answer after close(), was "
+                + r.statusCode());
+    }
+
+    @Test
     @DisplayName("start() again after close() restarts the engine")
     void restartWorks() throws Exception {
         EngineHandle first = startEngine();
@@ -169,7 +216,9 @@ public abstract class EngineCompatibilityKit {
         assertTrue(second.health().isUp(), "the restarted engine must be UP, was " + second.health());
         HttpResponse<String> r = get(second.baseUrl(), "/v1/models");
         assertEquals(200, r.statusCode(), "the restarted engine must answer /v1/models, was " + r.statusCode());
-        assertNotEquals(Health.Status.UP, first.health().status(), "the closed handle must not report UP");
+        if (ownsServer()) {
+            assertNotEquals(Health.Status.UP, first.health().status(), "the closed handle must not report UP");
+        }
     }
 
     @Test

@@ -55,7 +55,9 @@ public abstract class PowerSensorCompatibilityKit {
      * Creates a fresh sensor for one test. Called before each test; the kit closes it afterwards.
      *
      * <pre>{@code
-     * protected PowerSensor createSensor() { return new NvmlPowerSensor(List.of(0)); }
+     * protected PowerSensor createSensor() {
+     *     return new NvmlPowerSensor(NvmlSensorOptions.defaults().withGpus(GpuSelection.indices(0)));
+     * }
      * }</pre>
      *
      * @return the sensor under test

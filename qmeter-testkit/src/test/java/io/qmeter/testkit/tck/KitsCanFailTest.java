@@ -12,11 +12,26 @@ import io.qmeter.power.EnergyWindow;
 import io.qmeter.power.PowerSensor;
 import io.qmeter.power.SensorCapability;
 import io.qmeter.testkit.ScriptedEngine;
+import io.qmeter.client.CompletionRequest;
+import io.qmeter.client.LlmClient;
+import io.qmeter.client.RequestSender;
+import io.qmeter.metrics.RequestRecord;
+import io.qmeter.store.ResultStore;
+import io.qmeter.store.RunKey;
+import io.qmeter.store.StoredRun;
+import io.qmeter.workload.PromptSpec;
+import io.qmeter.workload.Workload;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.platform.engine.TestExecutionResult;
@@ -159,7 +174,149 @@ class KitsCanFailTest {
 
     @Test
     void engineKitFailsAnEngineThatStaysUpAfterClose() {
-        assertThat(failures(BrokenEngineKit.class)).contains("close() is idempotent and health is DOWN afterwards",
+        assertThat(failures(BrokenEngineKit.class)).contains(
+                "owning engines: close() stops the server, health is DOWN and nothing answers",
                 "logTail never throws and respects its limit").doesNotContain("start() returns a healthy handle");
+    }
+
+    /** A store that appends instead of replacing, never says "replaced", and keeps working after close. */
+    static final class AppendingStore implements ResultStore {
+        private final List<StoredRun> runs = new ArrayList<>();
+
+        @Override
+        public synchronized boolean put(StoredRun run) {
+            runs.add(run);
+            return true;
+        }
+
+        @Override
+        public synchronized Optional<StoredRun> find(RunKey key) {
+            return runs.stream().filter(r -> r.key().equals(key)).findFirst();
+        }
+
+        @Override
+        public synchronized List<StoredRun> findByPlan(String planId) {
+            return runs.stream().filter(r -> r.key().planId().equals(planId)).collect(Collectors.toList());
+        }
+
+        @Override
+        public synchronized Set<RunKey> keys(String planId) {
+            return findByPlan(planId).stream().map(StoredRun::key).collect(Collectors.toSet());
+        }
+
+        @Override
+        public synchronized List<StoredRun> list() {
+            return new ArrayList<>(runs);
+        }
+
+        @Override
+        public synchronized long count() {
+            return runs.size();
+        }
+
+        @Override
+        public synchronized long count(String planId) {
+            return findByPlan(planId).size();
+        }
+
+        @Override
+        public int schemaVersion() {
+            return 0;
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @EnabledIfSystemProperty(named = SELF_CHECK, matches = "true", disabledReason = "run only by KitsCanFailTest")
+    static class BrokenStoreKit extends ResultStoreCompatibilityKit {
+        @Override
+        protected ResultStore createStore() {
+            return new AppendingStore();
+        }
+    }
+
+    /** A workload whose prompts ignore the seed and whose sequences share one counter. */
+    @EnabledIfSystemProperty(named = SELF_CHECK, matches = "true", disabledReason = "run only by KitsCanFailTest")
+    static class BrokenWorkloadKit extends WorkloadCompatibilityKit {
+        private static final AtomicInteger SHARED = new AtomicInteger();
+
+        @Override
+        protected Workload createWorkload() {
+            return new Workload() {
+                @Override
+                public String name() {
+                    return " ";
+                }
+
+                @Override
+                public Iterator<PromptSpec> prompts(long seed) {
+                    return new Iterator<>() {
+                        @Override
+                        public boolean hasNext() {
+                            return true;
+                        }
+
+                        @Override
+                        public PromptSpec next() {
+                            return PromptSpec.ofText("prompt " + SHARED.incrementAndGet(), 2, 8);
+                        }
+                    };
+                }
+            };
+        }
+    }
+
+    /** A sender that lets failures escape as exceptions and stamps its own schedule. */
+    @EnabledIfSystemProperty(named = SELF_CHECK, matches = "true", disabledReason = "run only by KitsCanFailTest")
+    static class BrokenSenderKit extends RequestSenderCompatibilityKit {
+        @Override
+        protected RequestSender createSender(URI baseUrl) {
+            LlmClient real = LlmClient.create(baseUrl);
+            return new RequestSender() {
+                @Override
+                public CompletableFuture<RequestRecord> send(CompletionRequest request, long index, long scheduledNanos) {
+                    return real.send(request, index, System.nanoTime()).thenApply(r -> {
+                        if (!r.isOk()) {
+                            throw new IllegalStateException("request failed: " + r.outcome());
+                        }
+                        return r;
+                    });
+                }
+
+                @Override
+                public void close() {
+                    real.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void resultStoreKitFailsAStoreThatAppendsInsteadOfReplacing() {
+        assertThat(failures(BrokenStoreKit.class)).contains(
+                "a second put of a key replaces the first, never merges or duplicates it",
+                "close() is idempotent and a closed store refuses to work",
+                "the schema version is at least 1",
+                "concurrent puts neither lose nor duplicate a run");
+    }
+
+    @Test
+    void workloadKitFailsAWorkloadThatIgnoresItsSeed() {
+        assertThat(failures(BrokenWorkloadKit.class)).contains(
+                "name is not blank and describe() is not null",
+                "the same seed gives the same prompts in the same order",
+                "each prompts(seed) call opens a fresh sequence that others do not advance")
+                .doesNotContain("every prompt has input tokens, output tokens and text or token ids");
+    }
+
+    @Test
+    void requestSenderKitFailsASenderWhoseFailuresEscape() {
+        assertThat(failures(BrokenSenderKit.class)).contains(
+                "a normal stream gives an OK record with the index, schedule and served tokens",
+                "an HTTP 500 gives an HTTP_ERROR record with the status, not an exception",
+                "a refused connection gives a CONNECTION_ERROR record, not an exception")
+                .doesNotContain("close() is idempotent");
     }
 }

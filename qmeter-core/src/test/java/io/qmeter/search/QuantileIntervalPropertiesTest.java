@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.Size;
 
-class QuantileIntervalProperties {
+class QuantileIntervalPropertiesTest {
 
     @Property(tries = 300, seed = "20261127")
     void theIntervalHoldsTheEstimateAndWidensWithConfidence(

@@ -11,7 +11,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Chars;
 import net.jqwik.api.constraints.StringLength;
 
-class CsvQuotingProperties {
+class CsvQuotingPropertiesTest {
 
     @Property(tries = 300, seed = "20261127")
     void anyLabelTextRoundTripsThroughCsv(@ForAll @StringLength(max = 30) @Chars({'a', ',', '"', '\n', '\r', ' ', 'é'})
