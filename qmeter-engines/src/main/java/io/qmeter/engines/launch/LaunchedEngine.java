@@ -362,6 +362,15 @@ public final class LaunchedEngine implements Engine {
         if (server && !c.gpus().isEmpty()) {
             env.putIfAbsent("CUDA_VISIBLE_DEVICES", gpuList(c.gpus()));
         }
+        spec.workingDirectory().ifPresent(d -> {
+            try {
+                Files.createDirectories(d);
+            } catch (IOException e) {
+                throw new EngineLaunchException(failure(FailureKind.NOT_EXECUTABLE, "the working directory " + d
+                        + " of '" + spec.label() + "' cannot be created: " + e, "choose a writable 'workDir'",
+                        OptionalInt.empty(), List.of(), Optional.empty()), e);
+            }
+        });
         return new ProcessSpec(spec.label(), cmd, env, spec.workingDirectory());
     }
 
