@@ -21,6 +21,8 @@ class EngineDialectsTest {
         assertThat(EngineDialects.find("LLAMA.CPP").name()).isEqualTo("llama.cpp");
         assertThat(EngineDialects.find("vLLM").name()).isEqualTo("vllm");
         assertThat(EngineDialects.find("TensorRT-LLM").name()).isEqualTo("tensorrt-llm");
+        assertThat(EngineDialects.find("llama-cpp").name()).isEqualTo("llama.cpp");
+        assertThat(EngineDialects.find("trtllm").name()).isEqualTo("tensorrt-llm");
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.qmeter.engines.Support;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,7 @@ public final class TensorRtLlmDialect extends MappedDialect {
 
     @Override
     Map<QuantMethod, MethodEntry> entries() {
-        return ENTRIES;
+        return Collections.unmodifiableMap(ENTRIES);
     }
 
     @Override

@@ -28,6 +28,7 @@ class FatalPatternsTest {
         "llama.cpp | llama_init_from_model: V cache quantization requires flash_attn | UNSUPPORTED_QUANTIZATION",
         "llama.cpp | gguf_init_from_file: failed to open GGUF file '/models/none.gguf' | MODEL_NOT_FOUND",
         "llama.cpp | srv    load_model: failed to load model, '/models/none.gguf' | MODEL_NOT_FOUND",
+        "llama.cpp | llama_model_load: error loading model: failed to open /m/x.gguf: No such file or directory | MODEL_NOT_FOUND",
         "llama.cpp | ggml_backend_cuda_buffer_type_alloc_buffer: allocating 13000.00 MiB on device 0: cudaMalloc failed: out of memory | OUT_OF_MEMORY",
         "vllm | vllm serve: error: unrecognized arguments: --bogus | BAD_ARGUMENT",
         "vllm | torch.OutOfMemoryError: CUDA out of memory. Tried to allocate 2.00 GiB | OUT_OF_MEMORY",
@@ -51,7 +52,10 @@ class FatalPatternsTest {
         for (EngineDialect d : EngineDialects.all()) {
             for (String line : new String[] {"INFO:     Started server process [4242]",
                 "main: server is listening on http://127.0.0.1:8080 - starting the main loop",
-                "srv  update_slots: all slots are idle", "llama_model_loader: - type q8_0:  226 tensors"}) {
+                "srv  update_slots: all slots are idle", "llama_model_loader: - type q8_0:  226 tensors",
+                "node1:4242:4242 [0] NCCL INFO NET/IB : No device found.",
+                "node1:4242:4242 [0] misc/ibvwrap.cc:101 NCCL WARN Failed to open libibverbs.so[.1]",
+                "WARNING: cannot read /proc/driver/nvidia/gpus: No such file or directory"}) {
                 assertThat(classify(d.name(), line)).as(d.name() + ": " + line).isEmpty();
             }
             assertThat(d.fatalPatterns()).allSatisfy(p -> assertThat(p.advice()).isNotBlank());
