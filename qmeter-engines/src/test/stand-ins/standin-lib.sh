@@ -11,6 +11,7 @@
 #   STANDIN_CHILD=1           start a child process (sleep) that must be stopped with the server
 #   STANDIN_SIM_ARGS="..."    extra SimulatedEngineMain flags, e.g. "--crash-after 3"
 #   STANDIN_ARGS_FILE=PATH    write the arguments received there, one per line
+#   STANDIN_DRY_RUN=1         only check the flags: exit 0 after parsing, touching no file
 
 standin_record_args() {
   if [ -n "${STANDIN_ARGS_FILE:-}" ]; then
@@ -20,6 +21,9 @@ standin_record_args() {
 
 # standin_exec DIALECT PORT SERVED_NAME TP
 standin_exec() {
+  if [ "${STANDIN_DRY_RUN:-}" = "1" ]; then
+    exit 0
+  fi
   if [ -n "${STANDIN_LOG:-}" ]; then
     echo "$STANDIN_LOG" >&2
   fi
