@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()}:
  * <ol>
+ *   <li>runs the launch plan's preparation steps once per engine (each must exit 0, else
+ *       {@link FailureKind#PREPARATION_FAILED} with that step's log tail);</li>
  *   <li>picks a free port when {@link LaunchOptions#freePort()} is set, else checks that the
  *       configuration's port is free ({@link FailureKind#ADDRESS_IN_USE} at once when it is not, so
  *       that qMeter never probes someone else's server);</li>
- *   <li>runs the launch plan's preparation steps once per engine (each must exit 0, else
- *       {@link FailureKind#PREPARATION_FAILED} with that step's log tail);</li>
  *   <li>starts the server ({@link FailureKind#NOT_EXECUTABLE} when the program cannot be run) with
  *       {@code CUDA_VISIBLE_DEVICES} set to the configuration's GPUs when the dialect did not set it;</li>
  *   <li>probes the dialect's readiness paths until one answers 200, within the start deadline,
@@ -157,21 +157,21 @@ public final class LaunchedEngine implements Engine {
     @Override
     public LaunchedHandle start() throws EngineLaunchException {
         int n = starts.incrementAndGet();
-        ServerConfig c = placeOnPort();
-        LaunchPlan plan;
-        try {
-            plan = dialect.plan(c);
-        } catch (IllegalArgumentException e) {
-            throw new EngineLaunchException(failure(FailureKind.UNSUPPORTED_QUANTIZATION,
-                    dialect.name() + " refused the configuration: " + e.getMessage(),
-                    "choose a quantization method, KV-cache type or tensor-parallel degree this engine supports",
-                    OptionalInt.empty(), List.of(), Optional.empty()), e);
-        }
+        ServerConfig c = options.freePort() ? config.withPort(pickPort()) : config;
+        LaunchPlan plan = plan(c);
         if (!prepared) {
             for (ProcessSpec step : plan.preparation()) {
                 prepare(resolve(step, false, c), n);
             }
             prepared = true;
+            if (options.freePort() && !plan.preparation().isEmpty()) {
+                // the steps may have taken long: a port free now, not one picked before them
+                c = config.withPort(pickPort());
+                plan = plan(c);
+            }
+        }
+        if (!options.freePort()) {
+            checkPortFree();
         }
         ProcessSpec server = resolve(plan.server(), true, c);
         Path logFile = logFile(n, server.label());
@@ -192,17 +192,29 @@ public final class LaunchedEngine implements Engine {
 
     // ------------------------------------------------------------------ ports
 
-    private ServerConfig placeOnPort() {
-        if (options.freePort()) {
-            try {
-                return config.withPort(freePort(config.host()));
-            } catch (IOException e) {
-                throw new EngineLaunchException(failure(FailureKind.ADDRESS_IN_USE,
-                        "no free port on " + config.host() + ": " + e.getMessage(),
-                        "check that the host address is one of this machine's", OptionalInt.empty(), List.of(),
-                        Optional.empty()), e);
-            }
+    private LaunchPlan plan(ServerConfig c) {
+        try {
+            return dialect.plan(c);
+        } catch (IllegalArgumentException e) {
+            throw new EngineLaunchException(failure(FailureKind.UNSUPPORTED_QUANTIZATION,
+                    dialect.name() + " refused the configuration: " + e.getMessage(),
+                    "choose a quantization method, KV-cache type or tensor-parallel degree this engine supports",
+                    OptionalInt.empty(), List.of(), Optional.empty()), e);
         }
+    }
+
+    private int pickPort() {
+        try {
+            return freePort(config.host());
+        } catch (IOException e) {
+            throw new EngineLaunchException(failure(FailureKind.ADDRESS_IN_USE,
+                    "no free port on " + config.host() + ": " + e.getMessage(),
+                    "check that the host address is one of this machine's", OptionalInt.empty(), List.of(),
+                    Optional.empty()), e);
+        }
+    }
+
+    private void checkPortFree() {
         if (!portFree(config.host(), config.port())) {
             throw new EngineLaunchException(failure(FailureKind.ADDRESS_IN_USE,
                     "port " + config.port() + " on " + config.host() + " is already in use, before "
@@ -210,7 +222,6 @@ public final class LaunchedEngine implements Engine {
                     "stop the process that listens there or choose another port (port 0 picks a free one)",
                     OptionalInt.empty(), List.of(), Optional.empty()), null);
         }
-        return config;
     }
 
     /**
