@@ -5,6 +5,7 @@ import io.qmeter.LoadRunBuilder;
 import io.qmeter.QMeter;
 import io.qmeter.engine.Engine;
 import io.qmeter.engine.EngineFactory;
+import io.qmeter.engine.EngineHandle;
 import io.qmeter.power.PowerSensor;
 import io.qmeter.search.SloJudge;
 import io.qmeter.store.RunStatus;
@@ -12,8 +13,10 @@ import io.qmeter.store.StoredRun;
 import io.qmeter.workload.Workload;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +53,8 @@ final class ConfigurationTask {
     int probes;
     double idleWatts = Double.NaN;
     EngineSession session;
+    private final Map<List<Integer>, PowerSensor> ownSensors = new HashMap<>();
+    private boolean warnedNoGpus;
 
     ConfigurationTask(SweepRuntime rt, Plan plan, Workload workload, EngineSettings settings,
                       List<PlanPoint> pending, int storedPoints, Totals totals) {
@@ -120,6 +125,7 @@ final class ConfigurationTask {
             }
         } finally {
             session.close();
+            closeOwnSensors();
         }
     }
 
@@ -135,11 +141,43 @@ final class ConfigurationTask {
         }
     }
 
-    /** The sensor of this configuration's energy windows: the engine's own, else the builder's. */
+    /**
+     * The sensor of this configuration's energy windows: the engine's own; else one made by the
+     * builder's per-GPU factory for the GPUs the engine reports (kept per GPU set, closed when the
+     * configuration ends); else the builder's single sensor (only allowed with parallelism 1).
+     */
     PowerSensor sensor() {
-        Optional<PowerSensor> own = session == null || session.handle() == null ? Optional.empty()
-                : session.handle().powerSensor();
-        return own.orElse(rt.cfg.powerSensor);
+        EngineHandle h = session == null ? null : session.handle();
+        Optional<PowerSensor> own = h == null ? Optional.empty() : h.powerSensor();
+        if (own.isPresent()) {
+            return own.get();
+        }
+        if (rt.cfg.powerSensors == null) {
+            return rt.cfg.powerSensor;
+        }
+        List<Integer> gpus = h == null ? List.of() : h.gpuIndices();
+        if (gpus.isEmpty()) {
+            if (h != null && !warnedNoGpus) {
+                warnedNoGpus = true;
+                LOG.warn("{}: its engine reports no GPU indices, so the per-GPU power sensor factory cannot "
+                        + "measure its energy; give the engine a sensor of its own (EngineHandle.powerSensor) "
+                        + "or run the plan with parallelism(1) and one shared powerSensor(...)", cid);
+            }
+            return null;
+        }
+        return ownSensors.computeIfAbsent(List.copyOf(gpus), g -> Objects.requireNonNull(
+                rt.cfg.powerSensors.apply(g), "the powerSensors factory returned null for GPUs " + g));
+    }
+
+    private void closeOwnSensors() {
+        for (PowerSensor s : ownSensors.values()) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: closing power sensor {} failed", cid, s.name(), e);
+            }
+        }
+        ownSensors.clear();
     }
 
     /** A load run against the running engine through {@code watch}, with the builder's settings. */
@@ -165,6 +203,10 @@ final class ConfigurationTask {
         PowerSensor s = sensor();
         if (s != null) {
             l.put("sensor", s.name());
+        }
+        List<Integer> gpus = session == null || session.handle() == null ? List.of() : session.handle().gpuIndices();
+        if (!gpus.isEmpty()) {
+            l.put("gpus", gpus.toString());
         }
         return l;
     }

@@ -7,6 +7,7 @@ import io.qmeter.engine.EngineHandle;
 import io.qmeter.engine.Health;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +65,9 @@ final class EngineSession implements AutoCloseable {
             try {
                 handle = engine.start();
                 String h = awaitHealthy(handle);
+                if (h == null && !claimGpus()) {
+                    h = "cancelled while waiting for GPUs " + handle.gpuIndices() + " held by another configuration";
+                }
                 if (h == null) {
                     deadCause = null;
                     return;
@@ -116,6 +120,46 @@ final class EngineSession implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Claims the started engine's GPUs in the plan's ledger. When another configuration holds one
+     * of them, this engine is stopped, the GPUs awaited and the engine started again (no attempt
+     * is counted: the configurations are serialized, not failed).
+     *
+     * @return true once claimed (or when the engine reports no GPUs); false when cancelled
+     */
+    private boolean claimGpus() {
+        while (true) {
+            List<Integer> gpus = handle.gpuIndices();
+            Optional<String> other = rt.gpus.tryClaim(cid, gpus);
+            if (other.isEmpty()) {
+                return true;
+            }
+            LOG.info("{}: its engine serves from GPUs {}, in use by configuration {}; stopping it until they are "
+                    + "free, so that the two never share a GPU at once", cid, gpus, other.get());
+            handle.close();
+            handle = null;
+            try {
+                while (!rt.gpus.awaitFree(cid, gpus, Duration.ofSeconds(1))) {
+                    if (rt.isCancelled()) {
+                        return false;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                rt.cancel();
+                return false;
+            }
+            handle = engine.start();
+            String h = awaitHealthy(handle);
+            if (h != null) {
+                List<String> tail = handle.logTail(LOG_LINES);
+                handle.close();
+                handle = null;
+                throw new EngineException(h, tail, null);
+            }
+        }
+    }
+
     /** A run on this engine completed: the next failure starts the backoff from its beginning. */
     void succeeded() {
         failuresInRow = 0;
@@ -132,6 +176,7 @@ final class EngineSession implements AutoCloseable {
             handle.close();
             handle = null;
         }
+        rt.gpus.release(cid);
         restarts++;
         failuresInRow++;
         LOG.info("{}: restarting the engine (restart {})", cid, restarts);
@@ -172,5 +217,6 @@ final class EngineSession implements AutoCloseable {
             handle.close();
             handle = null;
         }
+        rt.gpus.release(cid);
     }
 }

@@ -70,6 +70,8 @@ final class PointRun {
                     return;
                 }
                 RunResult rr;
+                ServerMetricsScraper scraper = rt.cfg.serverMetricsInterval.isZero() ? null
+                        : ServerMetricsScraper.start(session.handle(), rt.cfg.serverMetricsInterval);
                 try {
                     rr = rt.runWatched(watch, run);
                 } catch (CancellationException e) {
@@ -83,9 +85,13 @@ final class PointRun {
                         session.restartQuietly();
                     }
                     continue;
+                } finally {
+                    if (scraper != null) {
+                        scraper.close();
+                    }
                 }
                 session.succeeded();
-                store(rate, rr, attempt, t0);
+                store(rate, rr, attempt, t0, scraper == null ? List.of() : scraper.samples());
                 return;
             }
         }
@@ -120,7 +126,7 @@ final class PointRun {
         return b.build();
     }
 
-    private void store(double rate, RunResult rr, int attempts, long t0) {
+    private void store(double rate, RunResult rr, int attempts, long t0, List<ServerMetricsScraper.Sample> server) {
         List<String> reasons = new ArrayList<>(rr.invalidReasons());
         // only requests cut by the run's own whole-request limit are "truncated"; a connect,
         // first-token or idle timeout is the engine's failure and keeps the run INVALID
@@ -140,6 +146,7 @@ final class PointRun {
         m.put("target_rps", rate);
         m.put("attempts", (double) attempts);
         m.put("truncated_requests", (double) truncated);
+        m.putAll(ServerMetricsScraper.summarize(server));
         if (p.rate().isRelative()) {
             m.put("saturation_rps", task.saturation);
             m.put("saturation_fraction", p.rate().value());
@@ -150,6 +157,9 @@ final class PointRun {
         payload.put("targetRate", rate);
         payload.put("attempts", attempts);
         ResultMapping.putResult(payload, rr, rt.cfg.keepRecords);
+        if (!server.isEmpty()) {
+            payload.set("serverMetrics", ServerMetricsScraper.toJson(server, rt.cfg.serverMetricsInterval));
+        }
         rt.put(new StoredRun(p.key(), status, cause, task.labels(p), m, payload.toString(), Instant.now()));
         task.count(status);
         rt.emit(new SweepEvent.RunDone(task.plan.id(), p.key(), status, cause, attempts,

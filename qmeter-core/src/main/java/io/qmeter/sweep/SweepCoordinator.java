@@ -278,6 +278,7 @@ public final class SweepCoordinator implements AutoCloseable {
         Duration probeMinDuration = Duration.ZERO;
         double maxRateOverBurst = Double.NaN;
         PowerSensor powerSensor;
+        Function<List<Integer>, PowerSensor> powerSensors;
         Duration idleSettle = Duration.ofSeconds(5);
         Duration clientLag;
         double clientRateFraction = 0.95;
@@ -286,6 +287,7 @@ public final class SweepCoordinator implements AutoCloseable {
         boolean keepRecords;
         SearchProbeFactory searchProbe = SearchProbeFactory.REAL_TIME;
         Duration restartBackoff = Duration.ofSeconds(1);
+        Duration serverMetricsInterval = Duration.ofSeconds(1);
         Duration restartBackoffMax = Duration.ofSeconds(30);
         Supplier<Placement> placement = LocalPlacement::new;
 
@@ -312,6 +314,7 @@ public final class SweepCoordinator implements AutoCloseable {
             b.probeMinDuration = probeMinDuration;
             b.maxRateOverBurst = maxRateOverBurst;
             b.powerSensor = powerSensor;
+            b.powerSensors = powerSensors;
             b.idleSettle = idleSettle;
             b.clientLag = clientLag;
             b.clientRateFraction = clientRateFraction;
@@ -320,6 +323,7 @@ public final class SweepCoordinator implements AutoCloseable {
             b.keepRecords = keepRecords;
             b.searchProbe = searchProbe;
             b.restartBackoff = restartBackoff;
+            b.serverMetricsInterval = serverMetricsInterval;
             b.restartBackoffMax = restartBackoffMax;
             b.placement = placement;
             return b;
@@ -551,7 +555,10 @@ public final class SweepCoordinator implements AutoCloseable {
         }
 
         /**
-         * The power sensor for engines that bring none of their own (default none).
+         * One power sensor for every configuration whose engine brings none of its own (default
+         * none). It measures the same devices for every configuration, so it is refused with
+         * {@link #parallelism parallelism} above 1 (its windows and idle baselines would include
+         * the other configurations' work): use {@link #powerSensors} then.
          *
          * @param sensor the sensor (not closed by the coordinator)
          * @return a new builder
@@ -559,6 +566,27 @@ public final class SweepCoordinator implements AutoCloseable {
         public Builder powerSensor(PowerSensor sensor) {
             Builder b = copy();
             b.powerSensor = Objects.requireNonNull(sensor, "powerSensor");
+            return b;
+        }
+
+        /**
+         * Makes a power sensor per configuration over the GPUs its engine serves from
+         * ({@link io.qmeter.engine.EngineHandle#gpuIndices()}), for engines that bring no sensor of
+         * their own. The coordinator closes the sensors it made when the configuration ends. Works
+         * with any parallelism: two configurations never hold one GPU at once, and each idle
+         * baseline is measured while only its own engine holds its GPUs.
+         *
+         * <pre>{@code
+         * builder.parallelism(4).powerSensors(gpus -> new NvmlPowerSensor(NvmlSensorOptions.defaults()
+         *         .withGpus(GpuSelection.indices(gpus.stream().mapToInt(i -> i).toArray()))));
+         * }</pre>
+         *
+         * @param perGpus CUDA device indices (never empty) to the sensor over exactly those devices
+         * @return a new builder
+         */
+        public Builder powerSensors(Function<List<Integer>, PowerSensor> perGpus) {
+            Builder b = copy();
+            b.powerSensors = Objects.requireNonNull(perGpus, "powerSensors");
             return b;
         }
 
@@ -666,6 +694,29 @@ public final class SweepCoordinator implements AutoCloseable {
         }
 
         /**
+         * How often the engine's own metrics ({@link io.qmeter.engine.EngineHandle#serverMetrics()})
+         * are scraped, from a background thread, while a point's load runs (default 1 s;
+         * {@link Duration#ZERO} turns scraping off). Each stored run then carries, beside the
+         * client's numbers, {@code server_<name>_mean} / {@code _max} for gauges,
+         * {@code server_<name>_delta} for counters, {@code server_ttft_mean_ms} /
+         * {@code server_tpot_mean_ms} where the engine exports them, and the raw series in its
+         * payload ({@code serverMetrics}). The series covers the whole run, warm-up included.
+         *
+         * @param interval &gt; 0, or zero for off
+         * @return a new builder
+         */
+        public Builder serverMetricsInterval(Duration interval) {
+            Objects.requireNonNull(interval, "serverMetricsInterval");
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("serverMetricsInterval must be > 0 (or zero for off), was "
+                        + interval);
+            }
+            Builder b = copy();
+            b.serverMetricsInterval = interval;
+            return b;
+        }
+
+        /**
          * Where each configuration runs: a new placement per {@link SweepCoordinator#run}, closed when
          * the run ends (default {@link LocalPlacement}: threads of this JVM).
          *
@@ -684,6 +735,16 @@ public final class SweepCoordinator implements AutoCloseable {
          * @return the coordinator
          */
         public SweepCoordinator build() {
+            if (powerSensor != null && powerSensors != null) {
+                throw new IllegalStateException("both powerSensor(...) and powerSensors(...) were set; choose one: "
+                        + "powerSensors(gpus -> ...) measures each configuration over its own GPUs");
+            }
+            if (powerSensor != null && parallelism > 1) {
+                throw new IllegalStateException("one shared powerSensor(...) with parallelism(" + parallelism
+                        + ") would count every GPU for every configuration and take idle baselines while the "
+                        + "others run. Use powerSensors(gpus -> sensor over those GPUs) so that each configuration "
+                        + "is measured over its own GPUs, or parallelism(1)");
+            }
             return new SweepCoordinator(copy());
         }
 

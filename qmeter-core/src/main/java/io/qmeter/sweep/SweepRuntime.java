@@ -26,6 +26,7 @@ final class SweepRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(SweepCoordinator.class);
 
     final SweepCoordinator.Builder cfg;
+    final GpuLedger gpus = new GpuLedger();
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final CountDownLatch cancelledLatch = new CountDownLatch(1);
     private final Set<CompletableFuture<?>> running = ConcurrentHashMap.newKeySet();
