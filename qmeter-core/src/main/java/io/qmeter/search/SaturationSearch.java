@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * SearchResult r = SaturationSearch.builder()
- *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))   // io.qmeter.metrics.Slo
+ *         .slo(Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build())   // io.qmeter.metrics.Slo
  *         .initialRate(2.0)
  *         .maxProbes(8)
  *         .seed(42)
@@ -379,7 +379,7 @@ public final class SaturationSearch {
          * {@link #judge(SloPredicate)} is required.
          *
          * <pre>{@code
-         * SaturationSearch.builder().slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)));
+         * SaturationSearch.builder().slo(Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build());
          * }</pre>
          *
          * @param objective the SLO
@@ -590,8 +590,9 @@ public final class SaturationSearch {
          */
         public SaturationSearch build() {
             if (slo == null) {
-                throw new IllegalStateException("a saturation search needs an SLO: call slo(Slo.p90(...)) with an "
-                        + "io.qmeter.metrics.Slo, or judge(...) with an SloJudge or your own SloPredicate");
+                throw new IllegalStateException("a saturation search needs an SLO: call "
+                        + "slo(Slo.builder().ttft(p90, ...).tpot(p90, ...).build()), or judge(...) with an SloJudge "
+                        + "or your own SloPredicate");
             }
             if (!Double.isNaN(initialRate) && (initialRate < minRate || initialRate > maxRate)) {
                 throw new IllegalStateException("initialRate " + initialRate + " lies outside rateRange [" + minRate

@@ -1,5 +1,6 @@
 package io.qmeter.sweep;
 
+import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.store.RunKey;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  *         .configuration(base)
  *         .configuration(base.withQuantization("awq"))
  *         .workload(WorkloadSpec.synthetic(331, 231))
- *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+ *         .slo(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build())
  *         .saturationFractions(0.5, 0.8, 1.0)
  *         .repetitions(3)
  *         .runLength(RunLength.requests(500))

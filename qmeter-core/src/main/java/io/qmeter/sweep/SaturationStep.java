@@ -3,6 +3,7 @@ package io.qmeter.sweep;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmeter.search.Decision;
 import io.qmeter.search.Judgement;
+import io.qmeter.search.LoadProbe;
 import io.qmeter.search.Probe;
 import io.qmeter.search.ProbeRequest;
 import io.qmeter.search.ProbeResult;

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a {@link Plan}: for each configuration it starts the engine (through an {@link Engine} made
  * by an {@link EngineFactory}), waits until it is healthy, measures the idle power once, finds the
- * saturation point with {@link SaturationSearch} over real load runs ({@link LoadProbe}; or over the
+ * saturation point with {@link SaturationSearch} over real load runs ({@link io.qmeter.search.LoadProbe}; or over the
  * probe a {@link SearchProbeFactory} supplies, see {@link Builder#searchProbe}), runs the
  * plan's rates (absolute, or fractions of the saturation point) with an energy window per run, and
  * stores every point in the {@link ResultStore} under its {@link RunKey}. Points already stored are
@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (ResultStore store = ResultStore.sqlite(Path.of("results.db"));
  *      SweepCoordinator c = SweepCoordinator.builder(store).parallelism(5)
- *              .listener(ConsoleProgress.toStdout()).build()) {
+ *              .listener(ConsoleProgress.toTerminal(System.out)).build()) {
  *     SweepReport report = c.run(Plan.read(Path.of("plan.json")));
  * }
  * }</pre>
@@ -256,7 +256,7 @@ public final class SweepCoordinator implements AutoCloseable {
      *
      * <pre>{@code
      * SweepCoordinator c = SweepCoordinator.builder(store).parallelism(5).maxAttempts(3)
-     *         .listener(ConsoleProgress.toStdout()).build();
+     *         .listener(ConsoleProgress.toTerminal(System.out)).build();
      * }</pre>
      */
     public static final class Builder {
@@ -492,7 +492,7 @@ public final class SweepCoordinator implements AutoCloseable {
         }
 
         /**
-         * Cuts each request of a search probe this long after it was sent (see {@link LoadProbe}:
+         * Cuts each request of a search probe this long after it was sent (see {@link io.qmeter.search.LoadProbe}:
          * a cut request keeps its TTFT and its TPOT is estimated from the tokens received).
          *
          * @param timeout &gt; 0
@@ -524,7 +524,7 @@ public final class SweepCoordinator implements AutoCloseable {
         }
 
         /**
-         * Least arrival time of a search probe (see {@link LoadProbe#withMinDuration}); default 0.
+         * Least arrival time of a search probe (see {@link io.qmeter.search.LoadProbe#withMinDuration}); default 0.
          *
          * @param d at least zero
          * @return a new builder

@@ -27,7 +27,7 @@ class PlanTest {
                 .configuration(FP16)
                 .configuration(FP16.withQuantization("awq"))
                 .workload(WorkloadSpec.synthetic(331, 231))
-                .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+                .slo(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build())
                 .saturationFractions(0.5, 1.0)
                 .rates(2.5)
                 .repetitions(2)
