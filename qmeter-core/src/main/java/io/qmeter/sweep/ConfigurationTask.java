@@ -134,8 +134,19 @@ final class ConfigurationTask {
         if (s == null) {
             return;
         }
+        List<Integer> gpus = session.handle() == null ? List.of() : session.handle().gpuIndices();
         try {
-            idleWatts = s.measureIdleWatts(rt.cfg.idleSettle);
+            // measured again (at most twice) when another configuration's engine was started on
+            // these GPUs meanwhile and stopped because they were held: its start drew power
+            for (int i = 0; i < 3; i++) {
+                long before = rt.gpus.disturbances(gpus);
+                idleWatts = s.measureIdleWatts(rt.cfg.idleSettle);
+                if (rt.gpus.disturbances(gpus) == before) {
+                    break;
+                }
+                LOG.info("{}: another configuration's engine started on GPUs {} during the idle baseline; "
+                        + "measuring again", cid, gpus);
+            }
         } catch (RuntimeException e) {
             LOG.warn("{}: idle power could not be measured ({}); net J/token will be missing", cid, e.toString());
         }

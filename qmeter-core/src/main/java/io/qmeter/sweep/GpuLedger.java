@@ -16,6 +16,7 @@ import java.util.TreeSet;
 final class GpuLedger {
 
     private final Map<Integer, String> holder = new HashMap<>();
+    private final Map<Integer, Long> disturbances = new HashMap<>();
 
     /**
      * Claims {@code gpus} for {@code cid}, all or none.
@@ -26,6 +27,8 @@ final class GpuLedger {
         for (int g : gpus) {
             String h = holder.get(g);
             if (h != null && !h.equals(cid)) {
+                // the refused engine already ran on the holder's GPUs for a moment
+                gpus.forEach(x -> disturbances.merge(x, 1L, Long::sum));
                 return Optional.of(h + " (GPU " + g + ")");
             }
         }
@@ -57,6 +60,14 @@ final class GpuLedger {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /**
+     * How often an engine of another configuration was started on any of {@code gpus} and then
+     * stopped because they were held; a measurement over them is disturbed when this changed.
+     */
+    synchronized long disturbances(List<Integer> gpus) {
+        return gpus.stream().mapToLong(g -> disturbances.getOrDefault(g, 0L)).sum();
     }
 
     /** The GPUs held now, for messages. */
