@@ -128,6 +128,132 @@ public record Plan(String id, String description, List<EngineSettings> configura
     }
 
     /**
+     * A copy with another description; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withDescription("FP16 vs AWQ, second sitting");
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withDescription(String value) {
+        return new Plan(id, value, configurations, workload, slo, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with other configurations (replacing these); checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withConfigurations(List.of(fp16));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withConfigurations(List<EngineSettings> value) {
+        return new Plan(id, description, value, workload, slo, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another workload; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withWorkload(WorkloadSpec.synthetic(512, 128));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withWorkload(WorkloadSpec value) {
+        return new Plan(id, description, configurations, value, slo, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another SLO; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withSlo(Slo.builder().ttft(Percentile.of(99), Duration.ofSeconds(2)).build());
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withSlo(Slo value) {
+        return new Plan(id, description, configurations, workload, value, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with other rates (replacing these); checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withRates(List.of(RatePoint.absolute(2), RatePoint.fractionOfSaturation(0.5)));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withRates(List<RatePoint> value) {
+        return new Plan(id, description, configurations, workload, slo, value, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another repetition count; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withRepetitions(3);
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withRepetitions(int value) {
+        return new Plan(id, description, configurations, workload, slo, rates, value, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another run length; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan longer = plan.withRunLength(RunLength.requests(2000));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withRunLength(RunLength value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, value, seed, search);
+    }
+
+    /**
+     * A copy with another seed; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withSeed(7);
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withSeed(long value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, value, search);
+    }
+
+    /**
+     * A copy with other search settings; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withSearch(SearchSettings.DEFAULT);
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withSearch(SearchSettings value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, value);
+    }
+
+    /**
      * A new builder: no configurations or rates yet, 1 repetition, seed 0, default search.
      *
      * @param id the plan's id
