@@ -210,6 +210,20 @@ public final class LoadRunBuilder {
     }
 
     /**
+     * The arrival process set so far (a saturation search or a rate sweep keeps its family and
+     * changes only its rate).
+     *
+     * <pre>{@code
+     * Optional<ArrivalProcess> a = QMeter.load(url).arrivals(QMeter.gamma(4, 0.5)).arrivalProcess();
+     * }</pre>
+     *
+     * @return the process, or empty when none was set
+     */
+    public java.util.Optional<ArrivalProcess> arrivalProcess() {
+        return java.util.Optional.ofNullable(arrivals);
+    }
+
+    /**
      * When requests arrive (required).
      *
      * @param arrivals the arrival process

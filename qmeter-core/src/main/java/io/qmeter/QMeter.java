@@ -237,4 +237,36 @@ public final class QMeter {
     public static Slo.Builder slo() {
         return Slo.builder();
     }
+
+    /**
+     * A saturation search against one running server: the highest rate whose runs meet an SLO.
+     * The probes are load runs of {@code base}, keeping its arrival process family.
+     *
+     * <pre>{@code
+     * SearchResult r = saturation(load(url).model("m").workload(synthetic(128, 32)))
+     *         .slo(slo().ttft(p90, Duration.ofMillis(500)).tpot(p90, Duration.ofMillis(50)).build())
+     *         .requestsPerProbe(40).maxProbes(5).run();
+     * }</pre>
+     *
+     * @param base server, model and workload (arrivals optional: Poisson by default)
+     * @return the search, still needing an SLO
+     */
+    public static io.qmeter.search.Saturation saturation(LoadRunBuilder base) {
+        return io.qmeter.search.Saturation.over(base);
+    }
+
+    /**
+     * A plain rate sweep against one running server, without a plan or a store.
+     *
+     * <pre>{@code
+     * List<RunResult> runs = rateSweep(load(url).model("m").workload(synthetic(128, 32)).requests(200))
+     *         .fractionsOf(r, 0.25, 0.5, 0.75, 1.0).run();
+     * }</pre>
+     *
+     * @param base server, model, workload and a bound (arrivals optional: Poisson by default)
+     * @return the sweep, still needing its rates
+     */
+    public static io.qmeter.search.RateSweep rateSweep(LoadRunBuilder base) {
+        return io.qmeter.search.RateSweep.over(base);
+    }
 }

@@ -40,13 +40,17 @@ public record Slo(List<SloThreshold> thresholds) {
      * The common serving SLO: P90 TTFT and P90 TPOT at most the given thresholds.
      *
      * <pre>{@code
-     * Slo slo = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+     * Slo slo = Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1))
+     *         .tpot(Percentile.of(90), Duration.ofMillis(200)).build();
      * }</pre>
      *
      * @param ttft largest P90 time to first token
      * @param tpot largest P90 time per output token
      * @return the SLO
+     * @deprecated two positional durations are easy to swap; write the SLO with the named
+     *             {@link #builder()} ({@code .ttft(p90, ...).tpot(p90, ...)}). To be removed before 0.1.
      */
+    @Deprecated(forRemoval = true)
     public static Slo p90(Duration ttft, Duration tpot) {
         return builder().ttft(Percentile.of(90), ttft).tpot(Percentile.of(90), tpot).build();
     }

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * SearchResult r = SaturationSearch.builder()
- *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))   // io.qmeter.metrics.Slo
+ *         .slo(Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build())   // io.qmeter.metrics.Slo
  *         .initialRate(2.0)
  *         .maxProbes(8)
  *         .seed(42)
@@ -49,9 +49,9 @@ public final class SaturationSearch {
     /** Bracketing upwards stops growing at this multiple of a burst's throughput. */
     private static final double BURST_CAP = 1.05;
 
-    private final Builder cfg;
+    private final Spec cfg;
 
-    private SaturationSearch(Builder cfg) {
+    private SaturationSearch(Spec cfg) {
         this.cfg = cfg;
     }
 
@@ -62,7 +62,16 @@ public final class SaturationSearch {
      * @return the builder
      */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(Spec.defaults());
+    }
+
+    /**
+     * What this search was built with.
+     *
+     * @return the spec
+     */
+    public Spec spec() {
+        return cfg;
     }
 
     /**
@@ -71,7 +80,7 @@ public final class SaturationSearch {
      * @return the predicate
      */
     public SloPredicate judge() {
-        return cfg.slo;
+        return cfg.judge();
     }
 
     /**
@@ -98,12 +107,12 @@ public final class SaturationSearch {
 
         Run(Probe probe) {
             this.probe = probe;
-            this.startNanos = cfg.ticker.getAsLong();
-            this.baseCount = cfg.requestCount > 0 ? cfg.requestCount : Math.max(1, cfg.slo.recommendedRequestCount());
+            this.startNanos = cfg.ticker().getAsLong();
+            this.baseCount = cfg.requestsPerProbe() > 0 ? cfg.requestsPerProbe() : Math.max(1, cfg.judge().recommendedRequestCount());
         }
 
         SearchResult execute() {
-            double rate = cfg.initialRate;
+            double rate = cfg.initialRate();
             if (Double.isNaN(rate)) {
                 ProbeRequest req = new ProbeRequest(Double.POSITIVE_INFINITY, baseCount, seedFor(0), 0);
                 String budget = budgetProblem(req);
@@ -122,35 +131,35 @@ public final class SaturationSearch {
                             + maxThroughput + "; the probe must set withAchievedThroughput(...) for a burst, "
                             + "or give the search an initialRate(...)");
                 }
-                rate = clamp(maxThroughput * cfg.startFraction);
+                rate = clamp(maxThroughput * cfg.startFraction());
             }
             rate = clamp(rate);
             while (true) {
-                if (bracketed() && hi / lo <= 1 + cfg.tolerance) {
+                if (bracketed() && hi / lo <= 1 + cfg.tolerance()) {
                     return stop(StopReason.CONVERGED, String.format(Locale.ROOT,
-                            "%.4g req/s passes and %.4g req/s fails: within %.1f %%", lo, hi, cfg.tolerance * 100));
+                            "%.4g req/s passes and %.4g req/s fails: within %.1f %%", lo, hi, cfg.tolerance() * 100));
                 }
                 ProbePurpose purpose = ProbePurpose.BRACKET;
                 if (bracketed()) {
                     rate = Math.sqrt(lo * hi);
                     purpose = ProbePurpose.BISECT;
                 } else if (!Double.isNaN(lo)) {
-                    if (lo >= cfg.maxRate) {
+                    if (lo >= cfg.maxRate()) {
                         return stop(StopReason.MAX_RATE_PASSES, fmt("the maximum rate %.4g req/s still passes; "
-                                + "raise maxRate to search higher", cfg.maxRate));
+                                + "raise maxRate to search higher", cfg.maxRate()));
                     }
-                    rate = lo * cfg.growthFactor;
+                    rate = lo * cfg.growthFactor();
                     double cap = maxThroughput * BURST_CAP;
-                    if (cap > lo * (1 + cfg.tolerance) && cap < rate) {
+                    if (cap > lo * (1 + cfg.tolerance()) && cap < rate) {
                         rate = cap; // a sustained rate above the burst throughput is unlikely to pass
                     }
-                    rate = Math.min(rate, cfg.maxRate);
+                    rate = Math.min(rate, cfg.maxRate());
                 } else if (!Double.isNaN(hi)) {
-                    if (hi <= cfg.minRate) {
+                    if (hi <= cfg.minRate()) {
                         return stop(StopReason.NO_PASSING_RATE, fmt("even the minimum rate %.4g req/s fails the SLO",
-                                cfg.minRate) + lastReason());
+                                cfg.minRate()) + lastReason());
                     }
-                    rate = Math.max(hi / cfg.growthFactor, cfg.minRate);
+                    rate = Math.max(hi / cfg.growthFactor(), cfg.minRate());
                 }
                 Decision d = evaluate(rate, purpose);
                 if (d == null) {
@@ -178,8 +187,8 @@ public final class SaturationSearch {
             ProbeResult pooled = null;
             int count = baseCount;
             for (int attemptNo = 0; ; attemptNo++) {
-                if (probes.size() >= cfg.maxProbes) {
-                    return halt(StopReason.PROBE_BUDGET_EXHAUSTED, "the probe budget of " + cfg.maxProbes
+                if (probes.size() >= cfg.maxProbes()) {
+                    return halt(StopReason.PROBE_BUDGET_EXHAUSTED, "the probe budget of " + cfg.maxProbes()
                             + " probes is spent" + bracketText());
                 }
                 ProbeRequest req = new ProbeRequest(rate, count, seedFor(probes.size()), attemptNo);
@@ -195,19 +204,19 @@ public final class SaturationSearch {
                     return null;
                 }
                 pooled = pooled == null ? a.result : pooled.pooledWith(a.result);
-                Judgement j = cfg.slo.judge(pooled);
+                Judgement j = cfg.judge().judge(pooled);
                 if (j.isDecided()) {
                     record(a, j, j.decision(), false);
                     return j.decision();
                 }
-                boolean canRepeat = attemptNo < cfg.maxRepeats && affordsRepeat(rate);
+                boolean canRepeat = attemptNo < cfg.maxRepeats() && affordsRepeat(rate);
                 if (!canRepeat) {
                     record(a, j, j.leaning(), true);
                     LOG.debug("undecided at {} req/s, taking the point estimate's side: {}", rate, j.leaning());
                     return j.leaning();
                 }
                 record(a, j, null, false);
-                count = (int) Math.min(Integer.MAX_VALUE, Math.ceil(count * cfg.lengthenFactor));
+                count = (int) Math.min(Integer.MAX_VALUE, Math.ceil(count * cfg.lengthenFactor()));
             }
         }
 
@@ -218,7 +227,7 @@ public final class SaturationSearch {
         }
 
         private boolean affordsRepeat(double rate) {
-            int left = cfg.maxProbes - probes.size() - 2; // after this attempt (not yet recorded) and the repeat
+            int left = cfg.maxProbes() - probes.size() - 2; // after this attempt (not yet recorded) and the repeat
             if (left < 0) {
                 return false;
             }
@@ -231,20 +240,20 @@ public final class SaturationSearch {
             if (Double.isNaN(a) || Double.isNaN(b)) {
                 return 1; // at least one more bracketing probe
             }
-            double ratio = Math.log(b / a) / Math.log1p(cfg.tolerance);
+            double ratio = Math.log(b / a) / Math.log1p(cfg.tolerance());
             return ratio <= 1 ? 0 : (int) Math.ceil(Math.log(ratio) / Math.log(2) - 1e-9);
         }
 
         private String budgetProblem(ProbeRequest req) {
             double planned = req.isBurst() ? 0 : req.requestCount() / req.ratePerSecond();
-            if (cfg.maxLoadTime != null && loadSecondsUsed + planned > cfg.maxLoadTime.toNanos() / 1e9) {
+            if (cfg.maxLoadTime() != null && loadSecondsUsed + planned > cfg.maxLoadTime().toNanos() / 1e9) {
                 return fmt("the next probe (%.1f s of arrivals) would exceed the load-time budget of ", planned)
-                        + cfg.maxLoadTime + fmt(" (%.1f s used)", loadSecondsUsed);
+                        + cfg.maxLoadTime() + fmt(" (%.1f s used)", loadSecondsUsed);
             }
-            if (cfg.maxWallTime != null) {
-                long elapsed = cfg.ticker.getAsLong() - startNanos;
-                if (elapsed + (long) (planned * 1e9) > cfg.maxWallTime.toNanos()) {
-                    return "the next probe would exceed the wall-time budget of " + cfg.maxWallTime
+            if (cfg.maxWallTime() != null) {
+                long elapsed = cfg.ticker().getAsLong() - startNanos;
+                if (elapsed + (long) (planned * 1e9) > cfg.maxWallTime().toNanos()) {
+                    return "the next probe would exceed the wall-time budget of " + cfg.maxWallTime()
                             + fmt(" (%.1f s used, %.1f s planned)", elapsed / 1e9, planned);
                 }
             }
@@ -252,7 +261,7 @@ public final class SaturationSearch {
         }
 
         private Attempt attempt(ProbePurpose purpose, ProbeRequest req) {
-            long t0 = cfg.ticker.getAsLong();
+            long t0 = cfg.ticker().getAsLong();
             if (!req.isBurst()) {
                 loadSecondsUsed += req.requestCount() / req.ratePerSecond();
             }
@@ -260,15 +269,15 @@ public final class SaturationSearch {
                 ProbeResult r = probe.run(req);
                 if (r == null) {
                     return new Attempt(purpose, req, null, "the probe returned null instead of a ProbeResult",
-                            cfg.ticker.getAsLong() - t0);
+                            cfg.ticker().getAsLong() - t0);
                 }
-                return new Attempt(purpose, req, r, null, cfg.ticker.getAsLong() - t0);
+                return new Attempt(purpose, req, r, null, cfg.ticker().getAsLong() - t0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return new Attempt(purpose, req, null, "interrupted", cfg.ticker.getAsLong() - t0);
+                return new Attempt(purpose, req, null, "interrupted", cfg.ticker().getAsLong() - t0);
             } catch (Exception e) {
                 LOG.warn("probe at {} req/s failed", req.ratePerSecond(), e);
-                return new Attempt(purpose, req, null, e.toString(), cfg.ticker.getAsLong() - t0);
+                return new Attempt(purpose, req, null, e.toString(), cfg.ticker().getAsLong() - t0);
             }
         }
 
@@ -304,11 +313,11 @@ public final class SaturationSearch {
 
         private SearchResult stop(StopReason reason, String detail) {
             LOG.info("saturation search stopped after {} probes: {} ({})", probes.size(), reason, detail);
-            return new SearchResult(lo, lo, hi, maxThroughput, probes, reason, detail, cfg.tolerance);
+            return new SearchResult(lo, lo, hi, maxThroughput, probes, reason, detail, cfg.tolerance());
         }
 
         private long seedFor(int index) {
-            long z = cfg.seed + 0x9E3779B97F4A7C15L * (index + 1);
+            long z = cfg.seed() + 0x9E3779B97F4A7C15L * (index + 1);
             z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
             z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
             return z ^ (z >>> 31);
@@ -320,11 +329,223 @@ public final class SaturationSearch {
     }
 
     private double clamp(double rate) {
-        return Math.max(cfg.minRate, Math.min(cfg.maxRate, rate));
+        return Math.max(cfg.minRate(), Math.min(cfg.maxRate(), rate));
     }
 
     private static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
+    }
+
+    /**
+     * Everything a search is set up with, as one immutable value: the {@link Builder}'s setters
+     * and {@code withX} copies both pass through the compact constructor, which checks every
+     * component (so no copy can skip a check). {@code judge} may be null until
+     * {@link Builder#build()}; {@code initialRate} NaN means a max-throughput burst first;
+     * {@code requestsPerProbe} 0 means the judge's recommendation; null budgets mean none.
+     *
+     * <pre>{@code
+     * SaturationSearch.Spec s = SaturationSearch.builder().slo(slo).spec().withTolerance(0.02);
+     * }</pre>
+     *
+     * @param judge            the judge of each probe
+     * @param initialRate      first rate, or NaN for a burst start
+     * @param startFraction    of the burst's throughput to start at, in (0, 2]
+     * @param growthFactor     bracketing factor, &gt; 1
+     * @param tolerance        relative tolerance, in (0, 1)
+     * @param maxProbes        most probes, at least 1
+     * @param maxRepeats       repeats of an undecided probe, at least 0
+     * @param lengthenFactor   requests of a repeat ÷ the previous attempt's, &gt;= 1
+     * @param minRate          lowest rate, &gt; 0
+     * @param maxRate          highest rate, &gt; minRate
+     * @param requestsPerProbe requests of a first probe at a rate, or 0 for the judge's
+     * @param maxLoadTime      planned-load-time budget, or null
+     * @param maxWallTime      wall-time budget, or null
+     * @param ticker           monotonic nanoseconds
+     * @param seed             the seed probes' seeds derive from
+     */
+    public record Spec(SloPredicate judge, double initialRate, double startFraction, double growthFactor,
+                       double tolerance, int maxProbes, int maxRepeats, double lengthenFactor, double minRate,
+                       double maxRate, int requestsPerProbe, Duration maxLoadTime, Duration maxWallTime,
+                       LongSupplier ticker, long seed) {
+
+        /** Checks every component; the messages name the setter and the value. */
+        public Spec {
+            if (!Double.isNaN(initialRate)) {
+                requirePositive("initialRate", initialRate);
+            }
+            if (!(startFraction > 0 && startFraction <= 2)) {
+                throw new IllegalArgumentException("startFromMaxThroughput fraction must be in (0, 2], was "
+                        + startFraction);
+            }
+            if (!(growthFactor > 1) || Double.isInfinite(growthFactor)) {
+                throw new IllegalArgumentException("growthFactor must be > 1, was " + growthFactor);
+            }
+            if (!(tolerance > 0 && tolerance < 1)) {
+                throw new IllegalArgumentException("tolerance must be in (0, 1), e.g. 0.05 for 5 %, was " + tolerance);
+            }
+            if (maxProbes < 1) {
+                throw new IllegalArgumentException("maxProbes must be >= 1, was " + maxProbes);
+            }
+            if (maxRepeats < 0) {
+                throw new IllegalArgumentException("repeats must be >= 0, was " + maxRepeats);
+            }
+            if (!(lengthenFactor >= 1) || Double.isInfinite(lengthenFactor)) {
+                throw new IllegalArgumentException("lengthenFactor must be >= 1, was " + lengthenFactor);
+            }
+            requirePositive("min rate", minRate);
+            if (!(maxRate > minRate) || Double.isInfinite(maxRate)) {
+                throw new IllegalArgumentException("max rate must be > min rate (" + minRate + ") and finite, was "
+                        + maxRate);
+            }
+            if (requestsPerProbe < 0) {
+                throw new IllegalArgumentException("requestsPerProbe must be >= 1, was " + requestsPerProbe);
+            }
+            if (maxLoadTime != null) {
+                Checks.positive("maxLoadTime", maxLoadTime);
+            }
+            if (maxWallTime != null) {
+                Checks.positive("maxWallTime", maxWallTime);
+            }
+            Objects.requireNonNull(ticker, "ticker");
+        }
+
+        /** The defaults of {@link SaturationSearch#builder()}. */
+        static Spec defaults() {
+            return new Spec(null, Double.NaN, 0.75, 2, 0.05, 8, 1, 2, 0.01, 100_000, 0, null, null,
+                    System::nanoTime, 0);
+        }
+
+        /**
+         * A copy with another judge.
+         *
+         * @param v the judge
+         * @return the copy
+         */
+        public Spec withJudge(SloPredicate v) {
+            return new Spec(Objects.requireNonNull(v, "judge"), initialRate, startFraction, growthFactor, tolerance,
+                    maxProbes, maxRepeats, lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime,
+                    maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy starting at another rate (NaN: a burst first, at {@code startFraction} of it).
+         *
+         * @param v the first rate
+         * @param fraction the start fraction of a burst start
+         * @return the copy
+         */
+        public Spec withStart(double v, double fraction) {
+            return new Spec(judge, v, fraction, growthFactor, tolerance, maxProbes, maxRepeats, lengthenFactor,
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with another growth factor.
+         *
+         * @param v &gt; 1
+         * @return the copy
+         */
+        public Spec withGrowthFactor(double v) {
+            return new Spec(judge, initialRate, startFraction, v, tolerance, maxProbes, maxRepeats, lengthenFactor,
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with another tolerance.
+         *
+         * @param v in (0, 1)
+         * @return the copy
+         */
+        public Spec withTolerance(double v) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, v, maxProbes, maxRepeats, lengthenFactor,
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with another probe budget.
+         *
+         * @param v at least 1
+         * @return the copy
+         */
+        public Spec withMaxProbes(int v) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, v, maxRepeats, lengthenFactor,
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with other repeats of an undecided probe.
+         *
+         * @param repeats at least 0
+         * @param lengthen at least 1
+         * @return the copy
+         */
+        public Spec withRepeats(int repeats, double lengthen) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, repeats, lengthen,
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with another rate range.
+         *
+         * @param min &gt; 0
+         * @param max &gt; min
+         * @return the copy
+         */
+        public Spec withRateRange(double min, double max) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
+                    lengthenFactor, min, max, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with another request count per first probe.
+         *
+         * @param v at least 1, or 0 for the judge's recommendation
+         * @return the copy
+         */
+        public Spec withRequestsPerProbe(int v) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
+                    lengthenFactor, minRate, maxRate, v, maxLoadTime, maxWallTime, ticker, seed);
+        }
+
+        /**
+         * A copy with other time budgets.
+         *
+         * @param load planned load time, or null
+         * @param wall wall time, or null
+         * @return the copy
+         */
+        public Spec withBudgets(Duration load, Duration wall) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
+                    lengthenFactor, minRate, maxRate, requestsPerProbe, load, wall, ticker, seed);
+        }
+
+        /**
+         * A copy with another clock.
+         *
+         * @param v monotonic nanoseconds
+         * @return the copy
+         */
+        public Spec withTicker(LongSupplier v) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
+                    lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, v, seed);
+        }
+
+        /**
+         * A copy with another seed.
+         *
+         * @param v the seed
+         * @return the copy
+         */
+        public Spec withSeed(long v) {
+            return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
+                    lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, v);
+        }
+    }
+
+    private static void requirePositive(String name, double v) {
+        if (!(v > 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be > 0 and finite, was " + v);
+        }
     }
 
     /**
@@ -335,43 +556,19 @@ public final class SaturationSearch {
      * }</pre>
      */
     public static final class Builder {
-        private SloPredicate slo;
-        private double initialRate = Double.NaN;
-        private double startFraction = 0.75;
-        private double growthFactor = 2;
-        private double tolerance = 0.05;
-        private int maxProbes = 8;
-        private int maxRepeats = 1;
-        private double lengthenFactor = 2;
-        private double minRate = 0.01;
-        private double maxRate = 100_000;
-        private int requestCount;
-        private Duration maxLoadTime;
-        private Duration maxWallTime;
-        private LongSupplier ticker = System::nanoTime;
-        private long seed;
+        private final Spec spec;
 
-        private Builder() {
+        private Builder(Spec spec) {
+            this.spec = spec;
         }
 
-        private Builder copy() {
-            Builder b = new Builder();
-            b.slo = slo;
-            b.initialRate = initialRate;
-            b.startFraction = startFraction;
-            b.growthFactor = growthFactor;
-            b.tolerance = tolerance;
-            b.maxProbes = maxProbes;
-            b.maxRepeats = maxRepeats;
-            b.lengthenFactor = lengthenFactor;
-            b.minRate = minRate;
-            b.maxRate = maxRate;
-            b.requestCount = requestCount;
-            b.maxLoadTime = maxLoadTime;
-            b.maxWallTime = maxWallTime;
-            b.ticker = ticker;
-            b.seed = seed;
-            return b;
+        /**
+         * What this builder holds.
+         *
+         * @return the spec
+         */
+        public Spec spec() {
+            return spec;
         }
 
         /**
@@ -379,7 +576,7 @@ public final class SaturationSearch {
          * {@link #judge(SloPredicate)} is required.
          *
          * <pre>{@code
-         * SaturationSearch.builder().slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)));
+         * SaturationSearch.builder().slo(Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build());
          * }</pre>
          *
          * @param objective the SLO
@@ -401,9 +598,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder judge(SloPredicate predicate) {
-            Builder b = copy();
-            b.slo = Objects.requireNonNull(predicate, "judge");
-            return b;
+            return new Builder(spec.withJudge(predicate));
         }
 
         /**
@@ -414,9 +609,7 @@ public final class SaturationSearch {
          */
         public Builder initialRate(double ratePerSecond) {
             requirePositive("initialRate", ratePerSecond);
-            Builder b = copy();
-            b.initialRate = ratePerSecond;
-            return b;
+            return new Builder(spec.withStart(ratePerSecond, spec.startFraction()));
         }
 
         /**
@@ -426,13 +619,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder startFromMaxThroughput(double fraction) {
-            if (!(fraction > 0 && fraction <= 2)) {
-                throw new IllegalArgumentException("startFromMaxThroughput fraction must be in (0, 2], was " + fraction);
-            }
-            Builder b = copy();
-            b.initialRate = Double.NaN;
-            b.startFraction = fraction;
-            return b;
+            return new Builder(spec.withStart(Double.NaN, fraction));
         }
 
         /**
@@ -442,12 +629,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder growthFactor(double factor) {
-            if (!(factor > 1) || Double.isInfinite(factor)) {
-                throw new IllegalArgumentException("growthFactor must be > 1, was " + factor);
-            }
-            Builder b = copy();
-            b.growthFactor = factor;
-            return b;
+            return new Builder(spec.withGrowthFactor(factor));
         }
 
         /**
@@ -457,12 +639,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder tolerance(double relative) {
-            if (!(relative > 0 && relative < 1)) {
-                throw new IllegalArgumentException("tolerance must be in (0, 1), e.g. 0.05 for 5 %, was " + relative);
-            }
-            Builder b = copy();
-            b.tolerance = relative;
-            return b;
+            return new Builder(spec.withTolerance(relative));
         }
 
         /**
@@ -472,12 +649,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder maxProbes(int probes) {
-            if (probes < 1) {
-                throw new IllegalArgumentException("maxProbes must be >= 1, was " + probes);
-            }
-            Builder b = copy();
-            b.maxProbes = probes;
-            return b;
+            return new Builder(spec.withMaxProbes(probes));
         }
 
         /**
@@ -488,16 +660,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder repeatUndecided(int repeats, double lengthenFactor) {
-            if (repeats < 0) {
-                throw new IllegalArgumentException("repeats must be >= 0, was " + repeats);
-            }
-            if (!(lengthenFactor >= 1) || Double.isInfinite(lengthenFactor)) {
-                throw new IllegalArgumentException("lengthenFactor must be >= 1, was " + lengthenFactor);
-            }
-            Builder b = copy();
-            b.maxRepeats = repeats;
-            b.lengthenFactor = lengthenFactor;
-            return b;
+            return new Builder(spec.withRepeats(repeats, lengthenFactor));
         }
 
         /**
@@ -508,14 +671,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder rateRange(double min, double max) {
-            requirePositive("min rate", min);
-            if (!(max > min) || Double.isInfinite(max)) {
-                throw new IllegalArgumentException("max rate must be > min rate (" + min + ") and finite, was " + max);
-            }
-            Builder b = copy();
-            b.minRate = min;
-            b.maxRate = max;
-            return b;
+            return new Builder(spec.withRateRange(min, max));
         }
 
         /**
@@ -529,9 +685,7 @@ public final class SaturationSearch {
             if (requests < 1) {
                 throw new IllegalArgumentException("requestsPerProbe must be >= 1, was " + requests);
             }
-            Builder b = copy();
-            b.requestCount = requests;
-            return b;
+            return new Builder(spec.withRequestsPerProbe(requests));
         }
 
         /**
@@ -541,9 +695,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder maxLoadTime(Duration budget) {
-            Builder b = copy();
-            b.maxLoadTime = Checks.positive("maxLoadTime", budget);
-            return b;
+            return new Builder(spec.withBudgets(Checks.positive("maxLoadTime", budget), spec.maxWallTime()));
         }
 
         /**
@@ -553,9 +705,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder maxWallTime(Duration budget) {
-            Builder b = copy();
-            b.maxWallTime = Checks.positive("maxWallTime", budget);
-            return b;
+            return new Builder(spec.withBudgets(spec.maxLoadTime(), Checks.positive("maxWallTime", budget)));
         }
 
         /**
@@ -565,9 +715,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder ticker(LongSupplier nanoTicker) {
-            Builder b = copy();
-            b.ticker = Objects.requireNonNull(nanoTicker, "ticker");
-            return b;
+            return new Builder(spec.withTicker(Objects.requireNonNull(nanoTicker, "ticker")));
         }
 
         /**
@@ -577,9 +725,7 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder seed(long value) {
-            Builder b = copy();
-            b.seed = value;
-            return b;
+            return new Builder(spec.withSeed(value));
         }
 
         /**
@@ -589,22 +735,19 @@ public final class SaturationSearch {
          * @throws IllegalStateException when no SLO was set
          */
         public SaturationSearch build() {
-            if (slo == null) {
-                throw new IllegalStateException("a saturation search needs an SLO: call slo(Slo.p90(...)) with an "
-                        + "io.qmeter.metrics.Slo, or judge(...) with an SloJudge or your own SloPredicate");
+            if (spec.judge() == null) {
+                throw new IllegalStateException("a saturation search needs an SLO: call "
+                        + "slo(Slo.builder().ttft(p90, ...).tpot(p90, ...).build()), or judge(...) with an SloJudge "
+                        + "or your own SloPredicate");
             }
-            if (!Double.isNaN(initialRate) && (initialRate < minRate || initialRate > maxRate)) {
-                throw new IllegalStateException("initialRate " + initialRate + " lies outside rateRange [" + minRate
-                        + ", " + maxRate + "]");
+            double r = spec.initialRate();
+            if (!Double.isNaN(r) && (r < spec.minRate() || r > spec.maxRate())) {
+                throw new IllegalStateException("initialRate " + r + " lies outside rateRange [" + spec.minRate()
+                        + ", " + spec.maxRate() + "]");
             }
-            return new SaturationSearch(copy());
+            return new SaturationSearch(spec);
         }
 
-        private static void requirePositive(String name, double v) {
-            if (!(v > 0) || Double.isInfinite(v)) {
-                throw new IllegalArgumentException(name + " must be > 0 and finite, was " + v);
-            }
-        }
 
     }
 }

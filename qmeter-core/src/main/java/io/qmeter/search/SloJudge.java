@@ -1,5 +1,6 @@
 package io.qmeter.search;
 
+import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.metrics.SloThreshold;
 import java.time.Duration;
@@ -28,7 +29,7 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
  * for P90, 2000 for P99, bounded by {@code minRequests} and {@code maxRequests}.
  *
  * <pre>{@code
- * SloJudge judge = SloJudge.builder(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+ * SloJudge judge = SloJudge.builder(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build())
  *         .confidence(0.95)
  *         .build();
  * SaturationSearch search = SaturationSearch.builder().judge(judge).build();
@@ -88,15 +89,20 @@ public record SloJudge(Slo slo, boolean requireValid, double confidence, int sam
      * The default judge of the common serving SLO: P90 TTFT and P90 TPOT under thresholds.
      *
      * <pre>{@code
-     * SloJudge j = SloJudge.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+     * SloJudge j = SloJudge.of(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1))
+     *         .tpot(Percentile.of(90), Duration.ofMillis(200)).build());
      * }</pre>
      *
      * @param ttft largest P90 time to first token
      * @param tpot largest P90 time per output token
      * @return the judge
+     * @deprecated positional durations are easy to swap; use {@link #of(Slo)} with the named
+     *             {@link Slo#builder()}. To be removed before 0.1.
      */
+    @Deprecated(forRemoval = true)
     public static SloJudge p90(Duration ttft, Duration tpot) {
-        return of(Slo.p90(ttft, tpot));
+        return of(Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), ttft)
+                .tpot(io.qmeter.metrics.Percentile.of(90), tpot).build());
     }
 
     /**

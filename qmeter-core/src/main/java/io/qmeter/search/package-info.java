@@ -9,9 +9,14 @@
  * {@link io.qmeter.metrics.Slo} (the SLO a load run reports against) with distribution-free confidence
  * intervals from order statistics and answers {@code UNDECIDED} rather than guessing.
  *
+ * <p>Against one running server, start from {@link io.qmeter.QMeter#saturation} (a
+ * {@link io.qmeter.search.Saturation} over real load runs, {@link io.qmeter.search.LoadProbe}) and
+ * {@link io.qmeter.QMeter#rateSweep} (a {@link io.qmeter.search.RateSweep} of rates or fractions of
+ * the saturation point); both keep the load builder's arrival process family.
+ *
  * <pre>{@code
  * SearchResult r = SaturationSearch.builder()
- *         .slo(io.qmeter.metrics.Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+ *         .slo(Slo.builder().ttft(p90, Duration.ofSeconds(1)).tpot(p90, Duration.ofMillis(200)).build())
  *         .initialRate(4.0)
  *         .build()
  *         .run(probe);

@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * ETA = elapsed ÷ points stored in this run × points left; it is shown once a point was stored.
  *
  * <pre>{@code
- * SweepCoordinator c = SweepCoordinator.builder(store).listener(ConsoleProgress.toStdout()).build();
+ * SweepCoordinator c = SweepCoordinator.builder(store).listener(ConsoleProgress.toTerminal(System.out)).build();
  * // [##########..........] 10/20 points (2 resumed, 1 failed)  elapsed 1m05s  ETA 1m05s  cfg-a @ 0.5sat OK
  * }</pre>
  */
@@ -37,12 +37,19 @@ public final class ConsoleProgress implements ProgressListener {
     }
 
     /**
-     * Progress on standard output; redrawn in place when a console is attached.
+     * Progress on a terminal's stream (the caller's choice, e.g. {@code System.out} in a main):
+     * redrawn in place when a console is attached, one line per event otherwise. The library
+     * itself never writes to standard output.
      *
+     * <pre>{@code
+     * builder.listener(ConsoleProgress.toTerminal(System.out));
+     * }</pre>
+     *
+     * @param out where to print
      * @return the listener
      */
-    public static ConsoleProgress toStdout() {
-        return new ConsoleProgress(System.out, System.console() != null, System::nanoTime);
+    public static ConsoleProgress toTerminal(PrintStream out) {
+        return new ConsoleProgress(out, System.console() != null, System::nanoTime);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.qmeter.sweep;
 
+import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.store.RunKey;
 import java.io.IOException;
@@ -31,7 +32,7 @@ import java.util.regex.Pattern;
  *         .configuration(base)
  *         .configuration(base.withQuantization("awq"))
  *         .workload(WorkloadSpec.synthetic(331, 231))
- *         .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+ *         .slo(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build())
  *         .saturationFractions(0.5, 0.8, 1.0)
  *         .repetitions(3)
  *         .runLength(RunLength.requests(500))
@@ -124,6 +125,132 @@ public record Plan(String id, String description, List<EngineSettings> configura
             p.add("search: required (use SearchSettings.DEFAULT), was missing");
         }
         return p;
+    }
+
+    /**
+     * A copy with another description; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withDescription("FP16 vs AWQ, second sitting");
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withDescription(String value) {
+        return new Plan(id, value, configurations, workload, slo, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with other configurations (replacing these); checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withConfigurations(List.of(fp16));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withConfigurations(List<EngineSettings> value) {
+        return new Plan(id, description, value, workload, slo, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another workload; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withWorkload(WorkloadSpec.synthetic(512, 128));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withWorkload(WorkloadSpec value) {
+        return new Plan(id, description, configurations, value, slo, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another SLO; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withSlo(Slo.builder().ttft(Percentile.of(99), Duration.ofSeconds(2)).build());
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withSlo(Slo value) {
+        return new Plan(id, description, configurations, workload, value, rates, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with other rates (replacing these); checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withRates(List.of(RatePoint.absolute(2), RatePoint.fractionOfSaturation(0.5)));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withRates(List<RatePoint> value) {
+        return new Plan(id, description, configurations, workload, slo, value, repetitions, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another repetition count; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withRepetitions(3);
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withRepetitions(int value) {
+        return new Plan(id, description, configurations, workload, slo, rates, value, runLength, seed, search);
+    }
+
+    /**
+     * A copy with another run length; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan longer = plan.withRunLength(RunLength.requests(2000));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withRunLength(RunLength value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, value, seed, search);
+    }
+
+    /**
+     * A copy with another seed; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withSeed(7);
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withSeed(long value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, value, search);
+    }
+
+    /**
+     * A copy with other search settings; checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withSearch(SearchSettings.DEFAULT);
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withSearch(SearchSettings value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, value);
     }
 
     /**

@@ -5,7 +5,7 @@ import io.qmeter.search.Probe;
 /**
  * Supplies the probe a {@link SweepCoordinator}'s saturation search runs for one configuration.
  * The coordinator hands over the configuration's settings and its default probe: a real-time
- * {@link LoadProbe} against the configuration's running engine, already wired to the engine
+ * {@link io.qmeter.search.LoadProbe} against the configuration's running engine, already wired to the engine
  * supervision, the {@code probeRequestTimeout}, {@code probeMinDuration} and
  * {@code burstRequests} settings. Return it (the default), wrap it, or replace it: for example by a
  * virtual-time model of the same engine whose probes cost milliseconds instead of minutes (the

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 class SaturationSearchTest {
 
-    static final SloJudge SLO = SloJudge.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+    static final SloJudge SLO = SloJudge.of(io.qmeter.metrics.Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1))
+            .tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build());
 
     /** A random batching-server model: capacity 2..80 req/s, 8..64 slots, TTFT- or TPOT-bound. */
     static SyntheticServer model(SplittableRandom rng, double jitter) {

@@ -99,6 +99,7 @@ class SloJudgeTest {
     }
 
     @Test
+    @SuppressWarnings("removal") // the deprecated positional forms still equal the named builder's
     void theJudgeReadsEachClauseOfTheRunSloAndRefusesP100() {
         Slo run = Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1))
                 .tpot(Percentile.of(99.9), Duration.ofMillis(200)).build();
@@ -114,7 +115,8 @@ class SloJudgeTest {
 
     @Test
     void validationNamesTheFieldAndValue() {
-        Slo slo = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+        Slo slo = Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1))
+                .tpot(Percentile.of(90), Duration.ofMillis(200)).build();
         assertThatThrownBy(() -> SloJudge.builder(slo).confidence(0.4)).hasMessageContaining("confidence")
                 .hasMessageContaining("0.4");
         assertThatThrownBy(() -> SloJudge.builder(slo).requestsPerProbe(10, 5)).hasMessageContaining("10, 5");

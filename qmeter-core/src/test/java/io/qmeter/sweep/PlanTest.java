@@ -27,7 +27,7 @@ class PlanTest {
                 .configuration(FP16)
                 .configuration(FP16.withQuantization("awq"))
                 .workload(WorkloadSpec.synthetic(331, 231))
-                .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+                .slo(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build())
                 .saturationFractions(0.5, 1.0)
                 .rates(2.5)
                 .repetitions(2)
@@ -245,5 +245,19 @@ class PlanTest {
         assertThat(Durations.format(Duration.ofMillis(1500))).isEqualTo("1500ms");
         assertThat(Durations.format(Duration.ofMinutes(2))).isEqualTo("2m");
         assertThat(Durations.format(Duration.ofNanos(1234))).isEqualTo("1234ns");
+    }
+
+    @Test
+    void withCopiesOfAPlanPassTheSameChecks() {
+        Plan p = plan();
+        assertThat(p.withSeed(7).seed()).isEqualTo(7);
+        assertThat(p.withSeed(7).withSeed(p.seed())).isEqualTo(p);
+        assertThat(p.withRepetitions(3).points()).hasSize(p.points().size() / 2 * 3);
+        assertThatThrownBy(() -> p.withRepetitions(0)).isInstanceOf(PlanException.class)
+                .hasMessageContaining("repetitions");
+        assertThatThrownBy(() -> p.withConfigurations(List.of())).isInstanceOf(PlanException.class)
+                .hasMessageContaining("configurations");
+        assertThatThrownBy(() -> p.withSlo(Slo.builder().ttft(Percentile.of(100), Duration.ofSeconds(1)).build()))
+                .isInstanceOf(PlanException.class).hasMessageContaining("P100");
     }
 }

@@ -3,6 +3,7 @@ package io.qmeter.examples;
 import static java.lang.Double.NaN;
 
 import io.qmeter.QMeter;
+import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.store.ResultStore;
 import io.qmeter.store.RunExport;
@@ -67,7 +68,7 @@ public final class QuantizationStudy {
     /** The plan's id. */
     public static final String PLAN_ID = "quantization-study-13b-h100";
     /** The SLO. */
-    public static final Slo SLO = Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200));
+    public static final Slo SLO = Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build();
     /** Requests per virtual-time probe. */
     public static final int VIRTUAL_PROBE_REQUESTS = 2000;
     /** Arrival time of each run after its warm-up, seconds. */

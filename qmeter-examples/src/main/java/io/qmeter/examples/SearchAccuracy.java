@@ -1,5 +1,6 @@
 package io.qmeter.examples;
 
+import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.search.Probe;
 import io.qmeter.search.SaturationSearch;
@@ -95,7 +96,7 @@ public final class SearchAccuracy {
                 break;
             }
         }
-        SearchResult found = SaturationSearch.builder().slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+        SearchResult found = SaturationSearch.builder().slo(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build())
                 .requestsPerProbe(REQUESTS).maxProbes(8).repeatUndecided(0, 1).seed(1).build().run(probe(c, vs));
         return new Accuracy(method, truth, found.saturationRate(), found.probeCount(),
                 (found.saturationRate() / truth - 1) * 100, found.stopReason().name(), runs);

@@ -8,7 +8,7 @@ import io.qmeter.store.ResultStore;
 import io.qmeter.store.RunStatus;
 import io.qmeter.store.StoredRun;
 import io.qmeter.sweep.EngineSettings;
-import io.qmeter.sweep.LoadProbe;
+import io.qmeter.search.LoadProbe;
 import io.qmeter.sweep.Plan;
 import io.qmeter.sweep.RunLength;
 import io.qmeter.sweep.SearchSettings;
@@ -34,7 +34,7 @@ class SearchProbeHookIT {
     void theSuppliedProbeFindsTheSaturationPointAndTheRunsGoToTheEngine() {
         EngineSettings fp16 = TestPlans.settings("FP16");
         Plan plan = Plan.builder("hook").configuration(fp16).workload(WorkloadSpec.synthetic(64, 8))
-                .slo(io.qmeter.metrics.Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+                .slo(io.qmeter.metrics.Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build())
                 .saturationFractions(1.0).runLength(RunLength.requests(20)).seed(7)
                 .search(new SearchSettings(0.05, 20, 1.0)).build();
         double truth = 6.0;
@@ -81,7 +81,7 @@ class SearchProbeHookIT {
     void aFailingFactoryIsRecordedAsAFailedSearchAndThePlanGoesOn() {
         EngineSettings fp16 = TestPlans.settings("FP16");
         Plan plan = Plan.builder("hook-fails").configuration(fp16).workload(WorkloadSpec.synthetic(64, 8))
-                .slo(io.qmeter.metrics.Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200)))
+                .slo(io.qmeter.metrics.Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), Duration.ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), Duration.ofMillis(200)).build())
                 .saturationFractions(1.0).runLength(RunLength.requests(20)).seed(7)
                 .search(new SearchSettings(0.05, 20, 1.0)).build();
         try (ResultStore store = ResultStore.sqlite(dir.resolve("fails.db"));

@@ -2,6 +2,7 @@ package io.qmeter.examples;
 
 import io.qmeter.engine.Engine;
 import io.qmeter.engine.EngineHandle;
+import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.sweep.EngineSettings;
 import io.qmeter.sweep.Plan;
@@ -28,7 +29,7 @@ final class TestPlans {
     /** Absolute rates, {@code requests} requests per run, 64-token prompts, 8-token answers. */
     static Plan plan(String id, List<EngineSettings> configs, int requests, double... rates) {
         return Plan.builder(id).configurations(configs).workload(WorkloadSpec.synthetic(64, 8))
-                .slo(Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(200))).rates(rates).repetitions(1)
+                .slo(Slo.builder().ttft(Percentile.of(90), Duration.ofSeconds(1)).tpot(Percentile.of(90), Duration.ofMillis(200)).build()).rates(rates).repetitions(1)
                 .runLength(RunLength.requests(requests)).seed(7).build();
     }
 

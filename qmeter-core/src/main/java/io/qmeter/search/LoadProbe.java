@@ -1,4 +1,4 @@
-package io.qmeter.sweep;
+package io.qmeter.search;
 
 import io.qmeter.LoadRun;
 import io.qmeter.LoadRunBuilder;
@@ -7,9 +7,6 @@ import io.qmeter.RunResult;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
 import io.qmeter.metrics.SloMetric;
-import io.qmeter.search.Probe;
-import io.qmeter.search.ProbeRequest;
-import io.qmeter.search.ProbeResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,9 +15,10 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * A saturation-search {@link Probe} that performs a real load run: Poisson arrivals at the probed
- * rate for the requested number of requests, through a {@link LoadRunBuilder} that already names the
- * server, model and workload. A burst request (rate {@code Infinity}) sends every request at once
+ * A saturation-search {@link Probe} that performs a real load run: arrivals at the probed rate for
+ * the requested number of requests, through a {@link LoadRunBuilder} that already names the server,
+ * model and workload. The builder's arrival process keeps its family (Poisson, gamma with its
+ * burstiness, constant; Poisson when none is set) and only its rate changes; a trace is refused. A burst request (rate {@code Infinity}) sends every request at once
  * and reports the throughput it saw, so the search can start near the saturation point.
  *
  * <p>Samples per request: TTFT from the scheduled time; TPOT as vLLM defines it. A request that
@@ -37,7 +35,7 @@ import java.util.function.Function;
  * <pre>{@code
  * LoadProbe probe = LoadProbe.of(QMeter.load(engine).workload(sharegptLike(331, 231)))
  *         .withMinDuration(Duration.ofSeconds(30));
- * SearchResult r = SaturationSearch.builder().slo(Slo.p90(ofSeconds(1), ofMillis(200))).build().run(probe);
+ * SearchResult r = SaturationSearch.builder().slo(Slo.builder().ttft(io.qmeter.metrics.Percentile.of(90), ofSeconds(1)).tpot(io.qmeter.metrics.Percentile.of(90), ofMillis(200)).build()).build().run(probe);
  * }</pre>
  */
 public final class LoadProbe implements Probe {
@@ -67,6 +65,7 @@ public final class LoadProbe implements Probe {
      * @return the probe
      */
     public static LoadProbe of(LoadRunBuilder base) {
+        Rerate.check(Objects.requireNonNull(base, "base").arrivalProcess().orElse(null), "a saturation search");
         return new LoadProbe(base, null, 0, Duration.ZERO, LoadRun::run);
     }
 
@@ -113,8 +112,18 @@ public final class LoadProbe implements Probe {
         return new LoadProbe(base, requestTimeout, burstRequests, d, runner);
     }
 
-    /** A copy that executes its load runs through {@code r} (the coordinator watches the engine). */
-    LoadProbe withRunner(Function<LoadRun, RunResult> r) {
+    /**
+     * A copy that executes its load runs through {@code r} instead of {@link LoadRun#run()} (a
+     * sweep runs them while it watches the engine's health).
+     *
+     * <pre>{@code
+     * LoadProbe watched = probe.withRunner(run -> { RunResult r = run.run(); log(r); return r; });
+     * }</pre>
+     *
+     * @param r runs one load run
+     * @return the copy
+     */
+    public LoadProbe withRunner(Function<LoadRun, RunResult> r) {
         return new LoadProbe(base, requestTimeout, burstRequests, minDuration, Objects.requireNonNull(r, "runner"));
     }
 
@@ -125,7 +134,8 @@ public final class LoadProbe implements Probe {
         if (!burst) {
             n = (int) Math.max(n, Math.min(1_000_000, Math.ceil(request.ratePerSecond() * minDuration.toNanos() / 1e9)));
         }
-        LoadRunBuilder b = base.arrivals(burst ? QMeter.constant(BURST_RATE) : QMeter.poisson(request.ratePerSecond()))
+        LoadRunBuilder b = base.arrivals(burst ? QMeter.constant(BURST_RATE)
+                        : Rerate.at(base.arrivalProcess().orElse(null), request.ratePerSecond()))
                 .requests(n).seed(request.seed());
         if (requestTimeout != null) {
             b = b.requestTimeout(requestTimeout);
