@@ -98,8 +98,14 @@ import org.slf4j.LoggerFactory;
  * connection without limit; capping requests in flight is the load generator's job. Idle
  * connections are reused newest first and closed after {@link #connectionKeepAlive(Duration)}
  * (default 3 s, before the usual 5 s keep-alive of uvicorn and llama.cpp servers, so a request is
- * not written into a connection the server is closing). Requests are never retried. {@code https} uses the JDK's TLS with its default trust
- * store and host name verification.
+ * not written into a connection the server is closing). A connection the server closed while idle
+ * is never reused. A request is retried at most once, and only when the server closed a reused
+ * connection before any byte of its response arrived (some servers, such as llama.cpp's, close the
+ * connection after each streamed response although they answer {@code Keep-Alive}); the record then
+ * says {@link RequestRecord#retried()}, and its times are those of the second attempt. The client
+ * asks for {@code Accept-Encoding: identity}; an encoded response, or a switch of protocol, ends as
+ * {@code MALFORMED} with a message saying so. {@code https} uses the JDK's TLS with its default
+ * trust store (or {@link #trustStore}) and host name verification.
  *
  * <p>The API key is sent as {@code Authorization: Bearer ...}; it never appears in
  * {@link #toString()}, logs or records. Futures complete on the event loop thread: do not block in
@@ -172,6 +178,11 @@ public final class LlmClient implements RequestSender {
     /** Loop-delay watches not stopped yet (see {@link #watchLoopDelay}). */
     private final CopyOnWriteArrayList<Watch> watches = new CopyOnWriteArrayList<>();
 
+    /** Headers the client writes itself, refused by {@link #header}. */
+    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-length",
+            "transfer-encoding", "connection", "upgrade", "accept-encoding", "authorization", "keep-alive", "te",
+            "trailer");
+
     /** How often a watched event loop runs its delay probe (see {@link LoopDelayWatch}). */
     static final long PROBE_INTERVAL_NANOS = 1_000_000L;
 
@@ -229,6 +240,10 @@ public final class LlmClient implements RequestSender {
         }
         if (baseUrl.getHost() == null) {
             throw new IllegalArgumentException("baseUrl must name a host, was " + baseUrl);
+        }
+        if (baseUrl.getPort() > 65_535) {
+            throw new IllegalArgumentException("baseUrl's port must be 1..65535, was " + baseUrl.getPort() + " in "
+                    + baseUrl);
         }
         if (baseUrl.getQuery() != null || baseUrl.getFragment() != null) {
             throw new IllegalArgumentException("baseUrl must not have a query or fragment, was " + baseUrl);
@@ -313,7 +328,10 @@ public final class LlmClient implements RequestSender {
 
     /**
      * A copy that sends one more header on every request (replacing a previous value of that name).
-     * Header values are not shown by {@link #toString()}.
+     * Header values are not shown by {@link #toString()}. Headers the client writes itself (framing
+     * and connection: {@code Host}, {@code Content-Length}, {@code Transfer-Encoding},
+     * {@code Connection}, {@code Keep-Alive}, {@code Upgrade}, {@code TE}, {@code Trailer},
+     * {@code Accept-Encoding}; and {@code Authorization}, set by {@link #apiKey}) are refused.
      *
      * @param name  the header name
      * @param value the value
@@ -327,6 +345,11 @@ public final class LlmClient implements RequestSender {
         }
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("header value of " + name + " must be on one line");
+        }
+        if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("header " + name + " is set by the client (it frames the request "
+                    + "or the connection: Host, Content-Length, Transfer-Encoding, Connection, Upgrade, "
+                    + "Accept-Encoding, Authorization via apiKey(...)); remove it from header(...)");
         }
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
@@ -690,7 +713,8 @@ public final class LlmClient implements RequestSender {
         if (baseUrl.getPort() >= 0) {
             h.append(':').append(baseUrl.getPort());
         }
-        h.append("\r\nUser-Agent: qmeter\r\nContent-Type: application/json\r\nAccept: ")
+        // identity: the client times the bytes as they arrive and decodes no compression
+        h.append("\r\nUser-Agent: qmeter\r\nAccept-Encoding: identity\r\nContent-Type: application/json\r\nAccept: ")
                 .append(stream ? "text/event-stream" : "application/json");
         if (apiKey != null) {
             h.append("\r\nAuthorization: Bearer ").append(apiKey);

@@ -338,6 +338,20 @@ final class Pool {
         }
     }
 
+    /**
+     * Sends {@code ex} again on a fresh connection (its reused one was closed by the server before
+     * any byte of the response came): the idle ones may have been closed by the same server just as
+     * well. Without room for one more connection it waits first in line for the next.
+     */
+    void retry(Exchange ex) {
+        if (open < limit) {
+            connect(ex);
+        } else {
+            ex.queued = true;
+            waiting.addFirst(ex);
+        }
+    }
+
     /** An exchange waiting for a connection ended (timeout, cancel): it no longer wants one. */
     void forget(Exchange ex) {
         ex.queued = false;
@@ -449,6 +463,8 @@ final class Pool {
         Channel channel;
         Exchange current;
         long idleSinceNanos;
+        /** Requests written to this connection so far: a connection that carried one before is a reused one. */
+        int uses;
         /** Set during {@link #channelRead}: the response ended (and may the connection be reused?), or broke. */
         private boolean ended;
         private boolean endKeepAlive;
@@ -462,6 +478,7 @@ final class Pool {
         /** The exchange about to write its request here. */
         void assign(Exchange ex) {
             current = ex;
+            uses++;
             parser.expectResponse();
         }
 
@@ -478,6 +495,9 @@ final class Pool {
             }
             try {
                 readNanos = System.nanoTime();
+                if (current != null) {
+                    current.responseBegan();
+                }
                 ended = false;
                 broken = false;
                 if (!parser.feed(buf) || current == null && !ended && !broken) {
@@ -528,6 +548,16 @@ final class Pool {
             broken = true;
             if (ex != null) {
                 ex.malformedHttp(why);
+            }
+        }
+
+        @Override
+        public void onUnsupported(String why) {
+            Exchange ex = current;
+            current = null;
+            broken = true;
+            if (ex != null) {
+                ex.unsupportedResponse(why);
             }
         }
 
