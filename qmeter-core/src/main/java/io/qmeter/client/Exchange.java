@@ -156,7 +156,7 @@ final class Exchange implements SseDecoder.Listener {
         queued = false;
         connection = c;
         c.assign(this);
-        reusedConnection = c.uses > 1;
+        reusedConnection = c.uses > 1 || c.preopened;
         responseBegan = false;
         byte[] head = client.head(request.endpoint(), request.stream());
         byte[] length = Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII);

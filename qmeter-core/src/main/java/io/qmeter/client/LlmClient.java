@@ -178,6 +178,9 @@ public final class LlmClient implements RequestSender {
     /** Loop-delay watches not stopped yet (see {@link #watchLoopDelay}). */
     private final CopyOnWriteArrayList<Watch> watches = new CopyOnWriteArrayList<>();
 
+    /** Whether the fallback to NIO was logged (once per JVM). */
+    private static final AtomicBoolean NIO_WARNED = new AtomicBoolean();
+
     /** Headers the client writes itself, refused by {@link #header}. */
     private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-length",
             "transfer-encoding", "connection", "upgrade", "accept-encoding", "authorization", "keep-alive", "te",
@@ -491,6 +494,68 @@ public final class LlmClient implements RequestSender {
         return submit(request, index, scheduledNanos, true);
     }
 
+    /**
+     * Builds the event loops, opens up to {@code concurrency} connections (at most
+     * {@link #maxConnections()}) and keeps them idle in the pool, and runs the request encoder and
+     * the stream decoders once so their classes are loaded: a run that starts after this pays for
+     * none of it in its first requests. Waits for the connections up to the connect timeout (at most
+     * 10 s); connections that fail are not an error here (the run's requests report why).
+     *
+     * <pre>{@code
+     * client.prepare(template, 4);   // before fixing the run's time origin
+     * }</pre>
+     *
+     * @param template    a request like those to come
+     * @param concurrency connections to open (at least 1)
+     */
+    @Override
+    public void prepare(CompletionRequest template, int concurrency) {
+        Resources rt;
+        try {
+            rt = resources();
+        } catch (UnresolvedHost | IllegalStateException e) {
+            LOG.debug("not prepared: {}", e.getMessage());
+            return;
+        }
+        warmHotPath(template);
+        int total = Math.max(1, Math.min(concurrency, maxConnections));
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(rt.pools.length);
+        for (int k = 0; k < rt.pools.length; k++) {
+            Pool p = rt.pools[k];
+            int n = total / rt.pools.length + (k < total % rt.pools.length ? 1 : 0);
+            try {
+                p.loop.execute(() -> p.preconnect(n, ready::countDown));
+            } catch (RejectedExecutionException e) {
+                ready.countDown();
+            }
+        }
+        long waitMillis = Math.min(10_000L, Math.max(1, connectTimeout.toMillis()));
+        try {
+            if (!ready.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                LOG.debug("not every connection was open within {} ms of prepare()", waitMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs the encoder and decoders once on this thread (class loading and linking, not JIT). */
+    private static void warmHotPath(CompletionRequest template) {
+        try {
+            RequestBodies.write(template);
+            byte[] sample = ("data: {\"choices\":[{\"text\":\"a\",\"finish_reason\":\"length\"}],"
+                    + "\"usage\":{\"completion_tokens\":1,\"prompt_tokens\":1},"
+                    + "\"timings\":{\"prompt_n\":1,\"prompt_ms\":1.0}}\n\ndata: [DONE]\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            ChunkInterpreter interpreter = new ChunkInterpreter(false);
+            SseDecoder decoder = new SseDecoder((type, data, offset, length) -> interpreter.interpret(data, offset, length));
+            decoder.feed(sample, 0, sample.length);
+            decoder.end();
+        } catch (RuntimeException e) {
+            LOG.debug("warming the decoders failed: {}", e.toString());
+        }
+    }
+
     /** True: {@link #sendAt} holds requests on the event loop until they are due. */
     @Override
     public boolean sendsAhead() {
@@ -788,6 +853,14 @@ public final class LlmClient implements RequestSender {
             throw new UnresolvedHost("cannot resolve the host of " + baseUrl + ": " + e.getMessage());
         }
         boolean epoll = Epoll.isAvailable();
+        if (!epoll && NIO_WARNED.compareAndSet(false, true)) {
+            LOG.warn("native epoll is not available on {} {} ({}); LlmClient falls back to Java NIO: send timing is "
+                    + "coarser (no nanosecond timerfd), each read costs more, and the microsecond figures of "
+                    + "qmeter-bench do not hold; on Linux x86-64 or aarch64 put netty-transport-native-epoll "
+                    + "with the classifier linux-x86_64 or linux-aarch_64 on the class path",
+                    System.getProperty("os.name"), System.getProperty("os.arch"),
+                    Epoll.unavailabilityCause() == null ? "no cause given" : Epoll.unavailabilityCause().toString());
+        }
         // never more loops than connections: each loop owns at least one
         int loops = Math.min(ioThreads, maxConnections);
         DefaultThreadFactory threads = new DefaultThreadFactory("qmeter-io", true, Thread.MAX_PRIORITY);

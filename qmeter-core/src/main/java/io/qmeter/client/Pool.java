@@ -352,6 +352,44 @@ final class Pool {
         }
     }
 
+    /**
+     * Opens connections until {@code n} are idle or the limit is reached, keeps them idle, and runs
+     * {@code done} once all attempts ended (on the loop).
+     */
+    void preconnect(int n, Runnable done) {
+        int want = Math.min(n - idle.size(), limit - open);
+        if (want <= 0 || client.isClosed()) {
+            done.run();
+            return;
+        }
+        int[] left = {want};
+        for (int k = 0; k < want; k++) {
+            open++;
+            opened++;
+            ChannelFuture f = bootstrap.connect();
+            f.addListener(x -> {
+                Runnable end = () -> {
+                    if (f.isSuccess()) {
+                        Connection c = f.channel().pipeline().get(Connection.class);
+                        c.preopened = true;
+                        release(c, true);
+                    } else {
+                        open--;
+                        serveWaiting();
+                    }
+                    if (--left[0] == 0) {
+                        done.run();
+                    }
+                };
+                if (loop.inEventLoop()) {
+                    end.run();
+                } else {
+                    loop.execute(end);
+                }
+            });
+        }
+    }
+
     /** An exchange waiting for a connection ended (timeout, cancel): it no longer wants one. */
     void forget(Exchange ex) {
         ex.queued = false;
@@ -465,6 +503,8 @@ final class Pool {
         long idleSinceNanos;
         /** Requests written to this connection so far: a connection that carried one before is a reused one. */
         int uses;
+        /** Opened ahead of the run ({@link #preconnect}) and idle before its first request: reused too. */
+        boolean preopened;
         /** Set during {@link #channelRead}: the response ended (and may the connection be reused?), or broke. */
         private boolean ended;
         private boolean endKeepAlive;
