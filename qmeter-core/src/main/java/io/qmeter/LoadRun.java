@@ -39,9 +39,19 @@ public final class LoadRun {
         this.config = b;
         CompletionRequest template = CompletionRequest.of(b.endpoint, b.model, PromptSpec.ofText("", 0, 1))
                 .withIgnoreEos(b.ignoreEos).withTemperature(b.temperature).withStream(b.stream)
-                .withIncludeUsage(b.stream);
+                .withIncludeUsage(b.stream).withExtraBody(body(b));
         this.plan = new LoadPlan(b.arrivals, b.workload, template, b.seed, b.duration, b.requests, b.warmup,
                 b.cooldown, b.maxInFlight, b.drainTimeout, b.spin);
+    }
+
+    /** The extra body fields, with {@code cache_prompt} when the prompt cache was set. */
+    private static Map<String, Object> body(LoadRunBuilder b) {
+        if (b.promptCache == null) {
+            return b.extraBody;
+        }
+        Map<String, Object> m = new LinkedHashMap<>(b.extraBody);
+        m.put("cache_prompt", b.promptCache);
+        return m;
     }
 
     /** Fails at build time when the first prompt does not fit the endpoint (token ids on chat). */
@@ -174,10 +184,13 @@ public final class LoadRun {
                 plan.maxRequests(), plan.warmup().toNanos(), plan.cooldown().toNanos(), plan.maxInFlight(),
                 config.ignoreEos, config.temperature, config.stream, slo, config.clientCheck,
                 plan.drainTimeout().toNanos(), config.powerSensor == null ? null : config.powerSensor.name(),
-                config.idleWatts);
+                config.idleWatts, strings(plan.template().extraBody()),
+                config.promptCache != null ? (config.promptCache ? "on" : "off")
+                        : config.extraBody.containsKey("cache_prompt")
+                        ? "cache_prompt=" + config.extraBody.get("cache_prompt") + " (extraBody)" : "engine default");
     }
 
-    private static Map<String, String> strings(Map<String, Object> m) {
+    private static Map<String, String> strings(Map<String, ?> m) {
         Map<String, String> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, String.valueOf(v)));
         return out;

@@ -58,6 +58,8 @@ public final class LoadRunBuilder {
     final ClientCheckThresholds clientCheck;
     final Duration drainTimeout;
     final Duration spin;
+    final java.util.Map<String, Object> extraBody;
+    final Boolean promptCache;
 
     private LoadRunBuilder(URI baseUrl, RequestSender sender, String model, Endpoint endpoint, Workload workload,
                            ArrivalProcess arrivals, Duration duration, long requests, Duration warmup,
@@ -65,7 +67,8 @@ public final class LoadRunBuilder {
                            Double temperature, boolean stream, String apiKey, Duration connectTimeout,
                            Duration firstTokenTimeout, Duration idleTimeout, Duration requestTimeout,
                            int maxConnections, PowerSensor powerSensor, double idleWatts,
-                           ClientCheckThresholds clientCheck, Duration drainTimeout, Duration spin) {
+                           ClientCheckThresholds clientCheck, Duration drainTimeout, Duration spin,
+                           java.util.Map<String, Object> extraBody, Boolean promptCache) {
         this.baseUrl = baseUrl;
         this.sender = sender;
         this.model = model;
@@ -93,12 +96,15 @@ public final class LoadRunBuilder {
         this.clientCheck = clientCheck;
         this.drainTimeout = drainTimeout;
         this.spin = spin;
+        this.extraBody = extraBody;
+        this.promptCache = promptCache;
     }
 
     static LoadRunBuilder start(URI baseUrl, RequestSender sender) {
         return new LoadRunBuilder(baseUrl, sender, null, Endpoint.COMPLETIONS, null, null, null, -1, Duration.ZERO,
                 Duration.ZERO, 0, null, 1L, true, null, true, null, null, null, null, null, 0, null, Double.NaN,
-                ClientCheckThresholds.defaults(), LoadPlan.DEFAULT_DRAIN_TIMEOUT, LoadPlan.DEFAULT_SPIN);
+                ClientCheckThresholds.defaults(), LoadPlan.DEFAULT_DRAIN_TIMEOUT, LoadPlan.DEFAULT_SPIN,
+                java.util.Map.of(), null);
     }
 
     private Builder copy() {
@@ -134,6 +140,8 @@ public final class LoadRunBuilder {
         ClientCheckThresholds clientCheck;
         Duration drainTimeout;
         Duration spin;
+        java.util.Map<String, Object> extraBody;
+        Boolean promptCache;
 
         Builder(LoadRunBuilder b) {
             baseUrl = b.baseUrl;
@@ -163,13 +171,15 @@ public final class LoadRunBuilder {
             clientCheck = b.clientCheck;
             drainTimeout = b.drainTimeout;
             spin = b.spin;
+            extraBody = b.extraBody;
+            promptCache = b.promptCache;
         }
 
         LoadRunBuilder done() {
             return new LoadRunBuilder(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
                     cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
                     firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
-                    clientCheck, drainTimeout, spin);
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
         }
     }
 
@@ -240,6 +250,9 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder requests(long requests) {
+        if (requests <= 0) {
+            throw new IllegalArgumentException("requests must be > 0, was " + requests);
+        }
         Builder b = copy();
         b.requests = requests;
         return b.done();
@@ -378,7 +391,9 @@ public final class LoadRunBuilder {
     }
 
     /**
-     * The default HTTP client's idle timeout between tokens.
+     * The default HTTP client's idle timeout: the longest gap between two network buffers received
+     * once content has started (a buffer may carry several tokens, or only an SSE comment, so this
+     * is not a limit on the gap between tokens).
      *
      * @param timeout &gt; 0
      * @return a new builder
@@ -406,8 +421,12 @@ public final class LoadRunBuilder {
      *
      * @param n &gt; 0
      * @return a new builder
+     * @throws IllegalArgumentException when {@code n < 1}
      */
     public LoadRunBuilder maxConnections(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("maxConnections must be > 0, was " + n);
+        }
         Builder b = copy();
         b.maxConnections = n;
         return b.done();
@@ -489,6 +508,62 @@ public final class LoadRunBuilder {
     }
 
     /**
+     * More request-body fields sent with every request, merged last (they win over the fields
+     * qMeter writes), e.g. engine-specific sampling options; recorded in the result's config.
+     *
+     * <pre>{@code
+     * .extraBody(Map.of("top_k", 1, "repetition_penalty", 1.0))
+     * }</pre>
+     *
+     * @param fields field name to a JSON-writable value (string, number, boolean, list, map)
+     * @return a new builder
+     */
+    public LoadRunBuilder extraBody(java.util.Map<String, Object> fields) {
+        Objects.requireNonNull(fields, "extraBody");
+        if (fields.containsKey("cache_prompt") && promptCache != null) {
+            throw new IllegalArgumentException("extraBody must not set cache_prompt when promptCache(" + promptCache
+                    + ") is set; use one of them");
+        }
+        Builder b = copy();
+        b.extraBody = java.util.Map.copyOf(fields);
+        return b.done();
+    }
+
+    /**
+     * Whether the server may reuse a cached prompt prefix (llama.cpp's {@code cache_prompt}, on by
+     * default in llama-server): with seeded, repeating prompts a cache hit cuts prefill to a few
+     * milliseconds, so say what the run measures. Recorded in the result's config ("engine
+     * default" when not set).
+     *
+     * @param enabled true to send {@code cache_prompt: true}, false to send {@code cache_prompt: false}
+     * @return a new builder
+     */
+    public LoadRunBuilder promptCache(boolean enabled) {
+        if (extraBody.containsKey("cache_prompt")) {
+            throw new IllegalArgumentException("promptCache must not be set when extraBody already has cache_prompt ("
+                    + extraBody.get("cache_prompt") + "); use one of them");
+        }
+        Builder b = copy();
+        b.promptCache = enabled;
+        return b.done();
+    }
+
+    /**
+     * A closed loop instead of an open-loop schedule: {@code streams} requests are kept in flight,
+     * each sent as soon as the previous one of its stream ended (vLLM's {@code --max-concurrency}
+     * with an infinite rate, GuideLLM's concurrent profile). There is no schedule, so each request's
+     * scheduled time is when it was sent and TTFT is measured from the send; the run is bounded by
+     * {@link #duration} and/or {@link #requests}. Replaces {@link #arrivals}; results name it
+     * "closed loop, N streams".
+     *
+     * @param streams requests in flight at once, &gt; 0
+     * @return a new builder
+     */
+    public LoadRunBuilder closedLoop(int streams) {
+        return arrivals(new io.qmeter.load.ClosedLoop(streams));
+    }
+
+    /**
      * Checks the configuration and builds the run.
      *
      * @return the immutable run
@@ -524,10 +599,14 @@ public final class LoadRunBuilder {
         if (maxInFlight < 0) {
             throw new IllegalArgumentException("maxInFlight must be >= 0 (0 = no cap), was " + maxInFlight);
         }
+        if (maxInFlight > 0 && arrivals instanceof io.qmeter.load.ClosedLoop c) {
+            throw new IllegalArgumentException("maxInFlight must not be set with closedLoop(" + c.streams()
+                    + "), was " + maxInFlight + "; a closed loop's streams are its concurrency");
+        }
         if (!Double.isNaN(idleWatts) && (idleWatts < 0 || Double.isInfinite(idleWatts))) {
             throw new IllegalArgumentException("idleWatts must be >= 0 and finite (or NaN for none), was " + idleWatts);
         }
-        if (maxConnections < 0) {
+        if (maxConnections < 0) { // 0: not set (the client's default); the setter refuses 0
             throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
         }
         checkPositive("connectTimeout", connectTimeout);
@@ -535,11 +614,8 @@ public final class LoadRunBuilder {
         checkPositive("idleTimeout", idleTimeout);
         checkPositive("requestTimeout", requestTimeout);
         if (baseUrl != null && sender == null) {
-            String scheme = baseUrl.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new IllegalArgumentException("baseUrl must be an http or https URL such as "
-                        + "http://127.0.0.1:8000, was " + baseUrl);
-            }
+            // the client's own checks (scheme, host, port range), without opening anything
+            io.qmeter.client.LlmClient.create(baseUrl).close();
         }
         // the plan validates durations, bounds and the cap with field-naming messages
         LoadRun run = new LoadRun(this);

@@ -84,6 +84,12 @@ public final class LoadRunner implements AutoCloseable {
     /** The sender holds requests until due ({@link RequestSender#sendAt}); only without an in-flight cap. */
     private final boolean ahead;
     private boolean capClosed; // guarded by capLock
+    /** The closed loop this run keeps busy, or null for an open-loop schedule. */
+    private final ClosedLoop closedLoop;
+    /** Closed loop: one token per stream that is free to send (completions put theirs back). */
+    private final java.util.concurrent.BlockingQueue<Boolean> freeStreams;
+    /** A closed loop bounded by a request count only: the window's end is not known until it ends. */
+    private static final long OPEN_END_NANOS = Long.MAX_VALUE / 4;
 
     private final AtomicLong outstanding = new AtomicLong(1);
     private final AtomicLong measuredOutstanding = new AtomicLong(1);
@@ -119,7 +125,9 @@ public final class LoadRunner implements AutoCloseable {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.sensor = sensor;
         this.permits = plan.maxInFlight() > 0 ? new Semaphore(plan.maxInFlight()) : null;
-        this.ahead = permits == null && sender.sendsAhead();
+        this.closedLoop = plan.arrivals() instanceof ClosedLoop c ? c : null;
+        this.ahead = permits == null && sender.sendsAhead() && closedLoop == null;
+        this.freeStreams = closedLoop == null ? null : new java.util.concurrent.LinkedBlockingQueue<>();
     }
 
     /**
@@ -135,7 +143,8 @@ public final class LoadRunner implements AutoCloseable {
         }
         prepareSchedule();
         prepareSender();
-        Thread d = new Thread(this::dispatchLoop, "qmeter-dispatcher");
+        Thread d = new Thread(closedLoop != null ? this::closedLoopDispatch : this::dispatchLoop,
+                "qmeter-dispatcher");
         d.setDaemon(true);
         d.setPriority(Thread.MAX_PRIORITY);
         dispatcher = d;
@@ -254,6 +263,12 @@ public final class LoadRunner implements AutoCloseable {
     private void prepareSchedule() {
         long durationNanos = plan.duration() == null ? -1 : plan.duration().toNanos();
         windowStartNanos = plan.warmup().toNanos();
+        if (closedLoop != null) {
+            scheduleEndNanos = durationNanos;
+            windowEndNanos = durationNanos < 0 ? OPEN_END_NANOS
+                    : Math.max(windowStartNanos, durationNanos - plan.cooldown().toNanos());
+            return;
+        }
         if (plan.maxRequests() >= 0 || plan.arrivals().isFinite()) {
             // the end of a count-bounded schedule is known only once its offsets are drawn
             PrimitiveIterator.OfLong it = plan.arrivals().offsetsNanos(plan.arrivalSeed());
@@ -372,6 +387,78 @@ public final class LoadRunner implements AutoCloseable {
         dispatchDone.complete(null);
     }
 
+    /**
+     * The closed loop: sends a request whenever a stream is free (all of them at t0), until the
+     * duration or the request count is reached. Each request's scheduled time is when it is sent.
+     */
+    private void closedLoopDispatch() {
+        for (int k = 0; k < closedLoop.streams(); k++) {
+            freeStreams.add(Boolean.TRUE);
+        }
+        long durationNanos = plan.duration() == null ? -1 : plan.duration().toNanos();
+        boolean measuredOpen = true;
+        long i = 0;
+        String reason;
+        try {
+            Iterator<PromptSpec> prompts = plan.workload().prompts(plan.seed());
+            waitUntil(t0, 0);
+            while (true) {
+                if (stopped.get()) {
+                    reason = "cancelled";
+                    break;
+                }
+                if (plan.maxRequests() >= 0 && i >= plan.maxRequests()) {
+                    reason = "request count reached (" + i + ", " + closedLoop.name() + ")";
+                    break;
+                }
+                long now = System.nanoTime();
+                if (durationNanos >= 0 && now - t0 >= durationNanos) {
+                    reason = "duration reached (" + plan.duration() + ", " + i + " requests, " + closedLoop.name() + ")";
+                    scheduleCompleted = true;
+                    break;
+                }
+                long waitNanos = durationNanos >= 0 ? t0 + durationNanos - now : 10_000_000L;
+                if (freeStreams.poll(Math.min(waitNanos, 10_000_000L), TimeUnit.NANOSECONDS) == null) {
+                    continue; // look at the bounds and the cancellation again
+                }
+                if (!prompts.hasNext()) {
+                    reason = "workload " + plan.workload().name() + " exhausted after " + i + " prompts";
+                    break;
+                }
+                now = System.nanoTime();
+                long off = now - t0;
+                if (durationNanos >= 0 && off >= durationNanos) {
+                    reason = "duration reached (" + plan.duration() + ", " + i + " requests, " + closedLoop.name() + ")";
+                    scheduleCompleted = true;
+                    break;
+                }
+                if (measuredOpen && off > windowEndNanos) {
+                    measuredOpen = false;
+                    finishMeasured();
+                }
+                CompletionRequest request = plan.template().withPrompt(prompts.next());
+                boolean measured = off >= windowStartNanos && off <= windowEndNanos;
+                lastOffsetNanos = off;
+                dispatch(new Item(i, now, now, request, measured));
+                i++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reason = "the dispatcher was interrupted after " + i + " requests";
+        } catch (RuntimeException | Error e) {
+            reason = "the dispatcher failed after " + i + " requests: " + e;
+            LOG.error("load dispatcher failed", e);
+        }
+        endReason = reason;
+        if (measuredOpen) {
+            finishMeasured();
+        }
+        if (outstanding.decrementAndGet() == 0) {
+            allDone.complete(null);
+        }
+        dispatchDone.complete(null);
+    }
+
     private void waitUntil(long due, long spinNanos) {
         while (!stopped.get()) {
             long remaining = due - System.nanoTime();
@@ -471,6 +558,9 @@ public final class LoadRunner implements AutoCloseable {
         finish(it, rec);
         if (permits != null) {
             drain();
+        }
+        if (freeStreams != null) {
+            freeStreams.add(Boolean.TRUE); // the stream is free: the closed loop sends its next request
         }
     }
 

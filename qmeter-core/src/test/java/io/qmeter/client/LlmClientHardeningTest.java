@@ -180,4 +180,41 @@ class LlmClientHardeningTest {
         assertThatThrownBy(() -> LlmClient.create(URI.create("http://127.0.0.1:99999")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("port").hasMessageContaining("99999");
     }
+
+    // ------------------------------------------------------------------ the server's own timings
+
+    @Test
+    void llamaCppTimingsOnTheLastChunkAreKeptInTheRecord() throws Exception {
+        RawServer s = server((conn, k, head, out) -> {
+            out.write(RawServer.chunkedSse(STREAM, ""));
+            return true;
+        });
+        RequestRecord r = send(client(s.baseUrl()), completion(8));
+        assertThat(r.outcome()).isEqualTo(Outcome.OK);
+        assertThat(r.serverTimings()).isNotNull();
+        assertThat(r.serverTimings().promptTokens()).isEqualTo(5);
+        assertThat(r.serverTimings().promptMillis()).isEqualTo(48.461);
+        assertThat(r.serverTimings().predictedTokens()).isEqualTo(8);
+        assertThat(r.serverTimings().predictedPerTokenMillis()).isEqualTo(2.303);
+        assertThat(r.serverTimings().cachedTokens()).isEqualTo(-1);
+        assertThat(r.clientShareOfTtftNanos()).isEqualTo(r.ttftNanos() - 48_461_000L);
+    }
+
+    @Test
+    void timingsAreTheSameOnTheFastPathAndThroughJacksonAndAbsentWithoutThem() {
+        byte[] last = ("{\"choices\":[{\"text\":\"\",\"index\":0,\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"completion_tokens\":3,\"prompt_tokens\":9},"
+                + "\"timings\":{\"cache_n\":4,\"prompt_n\":5,\"prompt_ms\":7.25,\"predicted_n\":3,"
+                + "\"predicted_per_token_ms\":1.5,\"extra\":{\"x\":[1]}}}").getBytes(StandardCharsets.UTF_8);
+        for (boolean fast : new boolean[] {true, false}) {
+            ChunkInterpreter in = new ChunkInterpreter(false, fast);
+            in.interpret(last, 0, last.length);
+            assertThat(in.serverTimings()).as("fast path " + fast)
+                    .isEqualTo(new io.qmeter.metrics.ServerTimings(5, 7.25, 3, 1.5, 4));
+        }
+        byte[] plain = "{\"choices\":[{\"text\":\"a\",\"finish_reason\":null}]}".getBytes(StandardCharsets.UTF_8);
+        ChunkInterpreter in = new ChunkInterpreter(false);
+        in.interpret(plain, 0, plain.length);
+        assertThat(in.serverTimings()).isNull();
+    }
 }
