@@ -178,6 +178,9 @@ public final class LlmClient implements RequestSender {
     /** Loop-delay watches not stopped yet (see {@link #watchLoopDelay}). */
     private final CopyOnWriteArrayList<Watch> watches = new CopyOnWriteArrayList<>();
 
+    /** Certificates trusted for https instead of the JDK's defaults, or null. */
+    private final java.security.KeyStore trustStore;
+
     /** Whether the fallback to NIO was logged (once per JVM). */
     private static final AtomicBoolean NIO_WARNED = new AtomicBoolean();
 
@@ -191,7 +194,8 @@ public final class LlmClient implements RequestSender {
 
     private LlmClient(URI baseUrl, String apiKey, Duration connectTimeout, Duration firstTokenTimeout,
                       Duration idleTimeout, Duration requestTimeout, int maxConnections, Map<String, String> headers,
-                      int ioThreads, Duration connectionKeepAlive) {
+                      int ioThreads, Duration connectionKeepAlive, java.security.KeyStore trustStore) {
+        this.trustStore = trustStore;
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.connectTimeout = connectTimeout;
@@ -253,7 +257,7 @@ public final class LlmClient implements RequestSender {
         }
         return new LlmClient(baseUrl, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Map.of(), DEFAULT_IO_THREADS,
-                DEFAULT_CONNECTION_KEEP_ALIVE);
+                DEFAULT_CONNECTION_KEEP_ALIVE, null);
     }
 
     /**
@@ -267,7 +271,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("apiKey must be non-blank and on one line (or null for none)");
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, ioThreads, connectionKeepAlive);
+                maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -278,7 +282,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient connectTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, Checks.positive("connectTimeout", timeout), firstTokenTimeout, idleTimeout,
-                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -289,7 +293,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient firstTokenTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, Checks.positive("firstTokenTimeout", timeout), idleTimeout,
-                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -300,7 +304,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient idleTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, Checks.positive("idleTimeout", timeout),
-                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -311,7 +315,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient requestTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
-                Checks.positive("requestTimeout", timeout), maxConnections, headers, ioThreads, connectionKeepAlive);
+                Checks.positive("requestTimeout", timeout), maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -326,7 +330,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("maxConnections must be >= 1, was " + n);
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout, n,
-                headers, ioThreads, connectionKeepAlive);
+                headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -357,7 +361,25 @@ public final class LlmClient implements RequestSender {
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, java.util.Collections.unmodifiableMap(h), ioThreads, connectionKeepAlive);
+                maxConnections, java.util.Collections.unmodifiableMap(h), ioThreads, connectionKeepAlive, trustStore);
+    }
+
+    /**
+     * A copy that trusts the certificates of {@code trustStore} for {@code https} instead of the JDK's
+     * default trust store (a server with a self-signed or a private CA's certificate). Host names are
+     * still verified.
+     *
+     * <pre>{@code
+     * KeyStore ks = KeyStore.getInstance(Path.of("ca.p12").toFile(), password);
+     * LlmClient c = LlmClient.create(URI.create("https://gpu-box:8443")).trustStore(ks);
+     * }</pre>
+     *
+     * @param trustStore the trusted certificates, or {@code null} for the JDK's defaults
+     * @return the copy
+     */
+    public LlmClient trustStore(java.security.KeyStore trustStore) {
+        return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
+                maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -427,7 +449,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("ioThreads must be 1..64, was " + n);
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, n, connectionKeepAlive);
+                maxConnections, headers, n, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -454,7 +476,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient connectionKeepAlive(Duration d) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, ioThreads, Checks.positive("connectionKeepAlive", d));
+                maxConnections, headers, ioThreads, Checks.positive("connectionKeepAlive", d), trustStore);
     }
 
     /**
@@ -816,6 +838,7 @@ public final class LlmClient implements RequestSender {
                 + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
                 + ", maxConnections=" + maxConnections + ", ioThreads=" + ioThreads
                 + ", connectionKeepAlive=" + connectionKeepAlive
+                + (trustStore == null ? "" : ", trustStore=(set)")
                 + ", headers=" + new ArrayList<>(headers.keySet()) + "]";
     }
 
@@ -839,8 +862,15 @@ public final class LlmClient implements RequestSender {
         SslContext ssl = null;
         if ("https".equalsIgnoreCase(baseUrl.getScheme())) {
             try {
-                ssl = SslContextBuilder.forClient().build();
-            } catch (SSLException e) {
+                SslContextBuilder b = SslContextBuilder.forClient();
+                if (trustStore != null) {
+                    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                    tmf.init(trustStore);
+                    b = b.trustManager(tmf);
+                }
+                ssl = b.build();
+            } catch (SSLException | java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
             }
         }

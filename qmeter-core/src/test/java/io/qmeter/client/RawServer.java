@@ -32,15 +32,21 @@ final class RawServer implements AutoCloseable {
     final AtomicInteger requests = new AtomicInteger();
 
     RawServer(Script script) throws IOException {
+        this(script, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+    }
+
+    /** Serves on a given (bound) socket, e.g. a TLS server socket. */
+    RawServer(Script script, ServerSocket socket) {
         this.script = script;
-        socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.socket = socket;
         Thread t = new Thread(this::acceptLoop, "raw-server");
         t.setDaemon(true);
         t.start();
     }
 
     URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + socket.getLocalPort());
+        return URI.create((socket instanceof javax.net.ssl.SSLServerSocket ? "https" : "http") + "://localhost:"
+                + socket.getLocalPort());
     }
 
     private void acceptLoop() {
