@@ -372,6 +372,7 @@ final class Pool {
                     if (f.isSuccess()) {
                         Connection c = f.channel().pipeline().get(Connection.class);
                         c.preopened = true;
+                        c.channel.alloc().directBuffer(1024).release(); // the loop's allocator, built now
                         release(c, true);
                     } else {
                         open--;

@@ -100,6 +100,10 @@ public final class LoadRunner implements AutoCloseable {
     private volatile Thread dispatcher;
     private volatile String endReason = "not started";
     private long t0;
+    /** The workload's prompts, opened before t0; the dispatcher's only after it starts. */
+    private Iterator<PromptSpec> prompts;
+    private CompletionRequest pendingFirst;
+    private RuntimeException promptsFailure;
     private long[] preOffsets;
     private long scheduleEndNanos;
     private long windowStartNanos;
@@ -142,6 +146,7 @@ public final class LoadRunner implements AutoCloseable {
             throw new IllegalStateException("a LoadRunner runs once; create another for the next run");
         }
         prepareSchedule();
+        preparePrompts();
         prepareSender();
         Thread d = new Thread(closedLoop != null ? this::closedLoopDispatch : this::dispatchLoop,
                 "qmeter-dispatcher");
@@ -210,11 +215,44 @@ public final class LoadRunner implements AutoCloseable {
     private void prepareSender() {
         long began = System.nanoTime();
         try {
-            sender.prepare(plan.template(), warmConcurrency());
+            sender.prepare(pendingFirst != null ? pendingFirst : plan.template(), warmConcurrency());
         } catch (RuntimeException e) {
             LOG.warn("the sender could not get ready before the run ({}); its first requests may pay for it", e.toString());
         }
         LOG.debug("sender prepared in {} ms", (System.nanoTime() - began) / 1e6);
+    }
+
+    /**
+     * Opens the workload and builds the first request before t0 (a workload's first prompt may cost
+     * milliseconds: tables, files); a failure is the dispatcher's to report.
+     */
+    private void preparePrompts() {
+        try {
+            prompts = plan.workload().prompts(plan.seed());
+            if (prompts.hasNext()) {
+                pendingFirst = plan.template().withPrompt(prompts.next());
+            }
+        } catch (RuntimeException e) {
+            promptsFailure = e;
+        }
+    }
+
+    /** Whether the workload has another request. */
+    private boolean hasNextRequest() {
+        if (promptsFailure != null) {
+            throw promptsFailure;
+        }
+        return pendingFirst != null || prompts.hasNext();
+    }
+
+    /** The workload's next request (the first was built before t0). */
+    private CompletionRequest nextRequest() {
+        CompletionRequest r = pendingFirst;
+        if (r != null) {
+            pendingFirst = null;
+            return r;
+        }
+        return plan.template().withPrompt(prompts.next());
     }
 
     /** The concurrency the sender is told to expect: the in-flight cap, else a few requests. */
@@ -315,7 +353,6 @@ public final class LoadRunner implements AutoCloseable {
         long i = 0;
         String reason;
         try {
-            Iterator<PromptSpec> prompts = plan.workload().prompts(plan.seed());
             while (true) {
                 if (stopped.get()) {
                     reason = "cancelled";
@@ -338,7 +375,7 @@ public final class LoadRunner implements AutoCloseable {
                     scheduleCompleted = true;
                     break;
                 }
-                if (!prompts.hasNext()) {
+                if (!hasNextRequest()) {
                     reason = "workload " + plan.workload().name() + " exhausted after " + i + " prompts";
                     break;
                 }
@@ -346,7 +383,7 @@ public final class LoadRunner implements AutoCloseable {
                     measuredOpen = false;
                     finishMeasured();
                 }
-                CompletionRequest request = plan.template().withPrompt(prompts.next());
+                CompletionRequest request = nextRequest();
                 long due = t0 + off;
                 long now;
                 if (ahead) {
@@ -400,7 +437,6 @@ public final class LoadRunner implements AutoCloseable {
         long i = 0;
         String reason;
         try {
-            Iterator<PromptSpec> prompts = plan.workload().prompts(plan.seed());
             waitUntil(t0, 0);
             while (true) {
                 if (stopped.get()) {
@@ -421,7 +457,7 @@ public final class LoadRunner implements AutoCloseable {
                 if (freeStreams.poll(Math.min(waitNanos, 10_000_000L), TimeUnit.NANOSECONDS) == null) {
                     continue; // look at the bounds and the cancellation again
                 }
-                if (!prompts.hasNext()) {
+                if (!hasNextRequest()) {
                     reason = "workload " + plan.workload().name() + " exhausted after " + i + " prompts";
                     break;
                 }
@@ -436,7 +472,7 @@ public final class LoadRunner implements AutoCloseable {
                     measuredOpen = false;
                     finishMeasured();
                 }
-                CompletionRequest request = plan.template().withPrompt(prompts.next());
+                CompletionRequest request = nextRequest();
                 boolean measured = off >= windowStartNanos && off <= windowEndNanos;
                 lastOffsetNanos = off;
                 dispatch(new Item(i, now, now, request, measured));
