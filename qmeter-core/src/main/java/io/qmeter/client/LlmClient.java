@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An immutable, copy-on-write configuration in the style of Reactor Netty's {@code HttpClient}:
  * each setter returns a new client. Network resources (event loops and their connections) are
- * created on the first {@link #send} of a client and released by {@link #close()}; configure
- * first, then use and close the final copy.
+ * created on the first {@link #send} (or {@link #prepare}) of a client and released by
+ * {@link #close()}; configure first, then use and close the final copy.
  *
  * <p>Transport: plain Netty (native epoll on Linux, else NIO) with {@link #ioThreads(int)} event
  * loops (default 1). Each loop owns its connections and its requests: a request is written, read,

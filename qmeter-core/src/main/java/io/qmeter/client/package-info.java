@@ -3,8 +3,10 @@
  * one into a {@link io.qmeter.metrics.RequestRecord}.
  *
  * <p>{@link io.qmeter.client.RequestSender} is the contract the load generator drives;
- * {@link io.qmeter.client.LlmClient} is its HTTP implementation (Reactor Netty, one pooled
- * connection per stream). Underneath, {@link io.qmeter.client.SseDecoder} turns network bytes
+ * {@link io.qmeter.client.LlmClient} is its HTTP implementation (plain Netty with native epoll
+ * where available, its own HTTP/1.1 response parser, one pooled connection per stream; a request
+ * is retried once only when the server closed a reused connection before any byte of the
+ * response). Underneath, {@link io.qmeter.client.SseDecoder} turns network bytes
  * into Server-Sent Events independently of how they were split, and
  * {@link io.qmeter.client.ChunkInterpreter} turns each event's JSON into content, usage, finish
  * reason, {@code [DONE]} or error, across the dialects of llama.cpp, vLLM and SGLang.
