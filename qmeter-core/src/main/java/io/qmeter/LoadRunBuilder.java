@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * An immutable builder for a {@link LoadRun}: every method returns a new builder, so partial
  * configurations can be shared and varied. {@link #build()} checks fields together and fails with a
- * message naming the field and the value. Obtain one from {@link QMeter#load(URI)}.
+ * message naming the field and the value. Obtain one from {@link QMeter#load(URI)}. The settings
+ * are one record ({@code Spec}), each setter a {@code withX} copy of it.
  *
  * <p>Required: {@link #model}, {@link #workload}, {@link #arrivals}, and a bound
  * ({@link #duration} and/or {@link #requests}, unless the arrivals are a finite trace). Defaults:
@@ -31,156 +32,279 @@ import java.util.Objects;
  */
 public final class LoadRunBuilder {
 
-    final URI baseUrl;
-    final RequestSender sender;
-    final String model;
-    final Endpoint endpoint;
-    final Workload workload;
-    final ArrivalProcess arrivals;
-    final Duration duration;
-    final long requests;
-    final Duration warmup;
-    final Duration cooldown;
-    final int maxInFlight;
-    final Slo slo;
-    final long seed;
-    final boolean ignoreEos;
-    final Double temperature;
-    final boolean stream;
-    final String apiKey;
-    final Duration connectTimeout;
-    final Duration firstTokenTimeout;
-    final Duration idleTimeout;
-    final Duration requestTimeout;
-    final int maxConnections;
-    final PowerSensor powerSensor;
-    final double idleWatts;
-    final ClientCheckThresholds clientCheck;
-    final Duration drainTimeout;
-    final Duration spin;
-    final java.util.Map<String, Object> extraBody;
-    final Boolean promptCache;
+    /**
+     * Every setting of a builder, one value: single-field checks in the compact constructor (so a
+     * setter fails at once, naming the field and the value), checks across fields in
+     * {@link #build()}; {@code withX} returns a copy.
+     */
+    record Spec(URI baseUrl,
+                RequestSender sender,
+                String model,
+                Endpoint endpoint,
+                Workload workload,
+                ArrivalProcess arrivals,
+                Duration duration,
+                long requests,
+                Duration warmup,
+                Duration cooldown,
+                int maxInFlight,
+                Slo slo,
+                long seed,
+                boolean ignoreEos,
+                Double temperature,
+                boolean stream,
+                String apiKey,
+                Duration connectTimeout,
+                Duration firstTokenTimeout,
+                Duration idleTimeout,
+                Duration requestTimeout,
+                int maxConnections,
+                PowerSensor powerSensor,
+                double idleWatts,
+                ClientCheckThresholds clientCheck,
+                Duration drainTimeout,
+                Duration spin,
+                java.util.Map<String, Object> extraBody,
+                Boolean promptCache) {
 
-    private LoadRunBuilder(URI baseUrl, RequestSender sender, String model, Endpoint endpoint, Workload workload,
-                           ArrivalProcess arrivals, Duration duration, long requests, Duration warmup,
-                           Duration cooldown, int maxInFlight, Slo slo, long seed, boolean ignoreEos,
-                           Double temperature, boolean stream, String apiKey, Duration connectTimeout,
-                           Duration firstTokenTimeout, Duration idleTimeout, Duration requestTimeout,
-                           int maxConnections, PowerSensor powerSensor, double idleWatts,
-                           ClientCheckThresholds clientCheck, Duration drainTimeout, Duration spin,
-                           java.util.Map<String, Object> extraBody, Boolean promptCache) {
-        this.baseUrl = baseUrl;
-        this.sender = sender;
-        this.model = model;
-        this.endpoint = endpoint;
-        this.workload = workload;
-        this.arrivals = arrivals;
-        this.duration = duration;
-        this.requests = requests;
-        this.warmup = warmup;
-        this.cooldown = cooldown;
-        this.maxInFlight = maxInFlight;
-        this.slo = slo;
-        this.seed = seed;
-        this.ignoreEos = ignoreEos;
-        this.temperature = temperature;
-        this.stream = stream;
-        this.apiKey = apiKey;
-        this.connectTimeout = connectTimeout;
-        this.firstTokenTimeout = firstTokenTimeout;
-        this.idleTimeout = idleTimeout;
-        this.requestTimeout = requestTimeout;
-        this.maxConnections = maxConnections;
-        this.powerSensor = powerSensor;
-        this.idleWatts = idleWatts;
-        this.clientCheck = clientCheck;
-        this.drainTimeout = drainTimeout;
-        this.spin = spin;
-        this.extraBody = extraBody;
-        this.promptCache = promptCache;
-    }
-
-    static LoadRunBuilder start(URI baseUrl, RequestSender sender) {
-        return new LoadRunBuilder(baseUrl, sender, null, Endpoint.COMPLETIONS, null, null, null, -1, Duration.ZERO,
-                Duration.ZERO, 0, null, 1L, true, null, true, null, null, null, null, null, 0, null, Double.NaN,
-                ClientCheckThresholds.defaults(), LoadPlan.DEFAULT_DRAIN_TIMEOUT, LoadPlan.DEFAULT_SPIN,
-                java.util.Map.of(), null);
-    }
-
-    private Builder copy() {
-        return new Builder(this);
-    }
-
-    /** Mutable scratch copy used only inside this class to make the copy-on-write methods short. */
-    private static final class Builder {
-        URI baseUrl;
-        RequestSender sender;
-        String model;
-        Endpoint endpoint;
-        Workload workload;
-        ArrivalProcess arrivals;
-        Duration duration;
-        long requests;
-        Duration warmup;
-        Duration cooldown;
-        int maxInFlight;
-        Slo slo;
-        long seed;
-        boolean ignoreEos;
-        Double temperature;
-        boolean stream;
-        String apiKey;
-        Duration connectTimeout;
-        Duration firstTokenTimeout;
-        Duration idleTimeout;
-        Duration requestTimeout;
-        int maxConnections;
-        PowerSensor powerSensor;
-        double idleWatts;
-        ClientCheckThresholds clientCheck;
-        Duration drainTimeout;
-        Duration spin;
-        java.util.Map<String, Object> extraBody;
-        Boolean promptCache;
-
-        Builder(LoadRunBuilder b) {
-            baseUrl = b.baseUrl;
-            sender = b.sender;
-            model = b.model;
-            endpoint = b.endpoint;
-            workload = b.workload;
-            arrivals = b.arrivals;
-            duration = b.duration;
-            requests = b.requests;
-            warmup = b.warmup;
-            cooldown = b.cooldown;
-            maxInFlight = b.maxInFlight;
-            slo = b.slo;
-            seed = b.seed;
-            ignoreEos = b.ignoreEos;
-            temperature = b.temperature;
-            stream = b.stream;
-            apiKey = b.apiKey;
-            connectTimeout = b.connectTimeout;
-            firstTokenTimeout = b.firstTokenTimeout;
-            idleTimeout = b.idleTimeout;
-            requestTimeout = b.requestTimeout;
-            maxConnections = b.maxConnections;
-            powerSensor = b.powerSensor;
-            idleWatts = b.idleWatts;
-            clientCheck = b.clientCheck;
-            drainTimeout = b.drainTimeout;
-            spin = b.spin;
-            extraBody = b.extraBody;
-            promptCache = b.promptCache;
+        /** Checks each field on its own. */
+        Spec {
+            if (requests == 0 || requests < -1) {
+                throw new IllegalArgumentException("requests must be > 0, was " + requests);
+            }
+            if (maxInFlight < 0) {
+                throw new IllegalArgumentException("maxInFlight must be >= 0 (0 = no cap), was " + maxInFlight);
+            }
+            if (!Double.isNaN(idleWatts) && (idleWatts < 0 || Double.isInfinite(idleWatts))) {
+                throw new IllegalArgumentException("idleWatts must be >= 0 and finite (or NaN for none), was "
+                        + idleWatts);
+            }
+            if (maxConnections < 0) { // 0: not set (the client's default); the setter refuses 0
+                throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
+            }
+            checkPositive("connectTimeout", connectTimeout);
+            checkPositive("firstTokenTimeout", firstTokenTimeout);
+            checkPositive("idleTimeout", idleTimeout);
+            checkPositive("requestTimeout", requestTimeout);
+            Objects.requireNonNull(clientCheck, "clientCheck");
+            extraBody = extraBody == null ? java.util.Map.of() : java.util.Map.copyOf(extraBody);
         }
 
-        LoadRunBuilder done() {
-            return new LoadRunBuilder(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
-                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+        Spec withBaseUrl(URI v) {
+            return new Spec(v, sender, model, endpoint, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withSender(RequestSender v) {
+            return new Spec(baseUrl, v, model, endpoint, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withModel(String v) {
+            return new Spec(baseUrl, sender, v, endpoint, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withEndpoint(Endpoint v) {
+            return new Spec(baseUrl, sender, model, v, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withWorkload(Workload v) {
+            return new Spec(baseUrl, sender, model, endpoint, v, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withArrivals(ArrivalProcess v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, v, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withDuration(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, v, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withRequests(long v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, v, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withWarmup(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, v, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withCooldown(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup, v,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withMaxInFlight(int v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, v, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withSlo(Slo v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, v, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
                     firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
                     clientCheck, drainTimeout, spin, extraBody, promptCache);
         }
+
+        Spec withSeed(long v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, v, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withIgnoreEos(boolean v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, v, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withTemperature(Double v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, v, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withStream(boolean v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, v, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withApiKey(String v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, v, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withConnectTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, v, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withFirstTokenTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, v,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withIdleTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, v, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withRequestTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, v, maxConnections, powerSensor, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withMaxConnections(int v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, v, powerSensor, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withPowerSensor(PowerSensor v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, v, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withIdleWatts(double v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, v, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withClientCheck(ClientCheckThresholds v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, v,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withDrainTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, v, spin, extraBody, promptCache);
+        }
+
+        Spec withSpin(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, v, extraBody, promptCache);
+        }
+
+        Spec withExtraBody(java.util.Map<String, Object> v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, v, promptCache);
+        }
+
+        Spec withPromptCache(Boolean v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, v);
+        }
+    }
+
+    final Spec spec;
+
+    private LoadRunBuilder(Spec spec) {
+        this.spec = spec;
+    }
+
+    static LoadRunBuilder start(URI baseUrl, RequestSender sender) {
+        return new LoadRunBuilder(new Spec(baseUrl, sender, null, Endpoint.COMPLETIONS, null, null, null, -1,
+                Duration.ZERO, Duration.ZERO, 0, null, 1L, true, null, true, null, null, null, null, null, 0, null,
+                Double.NaN, ClientCheckThresholds.defaults(), LoadPlan.DEFAULT_DRAIN_TIMEOUT, LoadPlan.DEFAULT_SPIN,
+                java.util.Map.of(), null));
     }
 
     /**
@@ -190,9 +314,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder model(String model) {
-        Builder b = copy();
-        b.model = model;
-        return b.done();
+        return new LoadRunBuilder(spec.withModel(model));
     }
 
     /**
@@ -202,9 +324,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder endpoint(Endpoint endpoint) {
-        Builder b = copy();
-        b.endpoint = endpoint;
-        return b.done();
+        return new LoadRunBuilder(spec.withEndpoint(endpoint));
     }
 
     /**
@@ -214,9 +334,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder workload(Workload workload) {
-        Builder b = copy();
-        b.workload = workload;
-        return b.done();
+        return new LoadRunBuilder(spec.withWorkload(workload));
     }
 
     /**
@@ -226,9 +344,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder arrivals(ArrivalProcess arrivals) {
-        Builder b = copy();
-        b.arrivals = arrivals;
-        return b.done();
+        return new LoadRunBuilder(spec.withArrivals(arrivals));
     }
 
     /**
@@ -238,9 +354,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder duration(Duration duration) {
-        Builder b = copy();
-        b.duration = duration;
-        return b.done();
+        return new LoadRunBuilder(spec.withDuration(duration));
     }
 
     /**
@@ -253,9 +367,7 @@ public final class LoadRunBuilder {
         if (requests <= 0) {
             throw new IllegalArgumentException("requests must be > 0, was " + requests);
         }
-        Builder b = copy();
-        b.requests = requests;
-        return b.done();
+        return new LoadRunBuilder(spec.withRequests(requests));
     }
 
     /**
@@ -265,9 +377,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder warmup(Duration warmup) {
-        Builder b = copy();
-        b.warmup = warmup;
-        return b.done();
+        return new LoadRunBuilder(spec.withWarmup(warmup));
     }
 
     /**
@@ -277,9 +387,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder cooldown(Duration cooldown) {
-        Builder b = copy();
-        b.cooldown = cooldown;
-        return b.done();
+        return new LoadRunBuilder(spec.withCooldown(cooldown));
     }
 
     /**
@@ -289,9 +397,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder maxInFlight(int maxInFlight) {
-        Builder b = copy();
-        b.maxInFlight = maxInFlight;
-        return b.done();
+        return new LoadRunBuilder(spec.withMaxInFlight(maxInFlight));
     }
 
     /**
@@ -301,9 +407,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder slo(Slo slo) {
-        Builder b = copy();
-        b.slo = slo;
-        return b.done();
+        return new LoadRunBuilder(spec.withSlo(slo));
     }
 
     /**
@@ -313,9 +417,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder seed(long seed) {
-        Builder b = copy();
-        b.seed = seed;
-        return b.done();
+        return new LoadRunBuilder(spec.withSeed(seed));
     }
 
     /**
@@ -325,9 +427,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder ignoreEos(boolean ignoreEos) {
-        Builder b = copy();
-        b.ignoreEos = ignoreEos;
-        return b.done();
+        return new LoadRunBuilder(spec.withIgnoreEos(ignoreEos));
     }
 
     /**
@@ -337,9 +437,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder temperature(Double temperature) {
-        Builder b = copy();
-        b.temperature = temperature;
-        return b.done();
+        return new LoadRunBuilder(spec.withTemperature(temperature));
     }
 
     /**
@@ -349,9 +447,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder stream(boolean stream) {
-        Builder b = copy();
-        b.stream = stream;
-        return b.done();
+        return new LoadRunBuilder(spec.withStream(stream));
     }
 
     /**
@@ -361,9 +457,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder apiKey(String apiKey) {
-        Builder b = copy();
-        b.apiKey = apiKey;
-        return b.done();
+        return new LoadRunBuilder(spec.withApiKey(apiKey));
     }
 
     /**
@@ -373,9 +467,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder connectTimeout(Duration timeout) {
-        Builder b = copy();
-        b.connectTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withConnectTimeout(timeout));
     }
 
     /**
@@ -385,9 +477,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder firstTokenTimeout(Duration timeout) {
-        Builder b = copy();
-        b.firstTokenTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withFirstTokenTimeout(timeout));
     }
 
     /**
@@ -399,9 +489,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder idleTimeout(Duration timeout) {
-        Builder b = copy();
-        b.idleTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withIdleTimeout(timeout));
     }
 
     /**
@@ -411,9 +499,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder requestTimeout(Duration timeout) {
-        Builder b = copy();
-        b.requestTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withRequestTimeout(timeout));
     }
 
     /**
@@ -427,9 +513,7 @@ public final class LoadRunBuilder {
         if (n < 1) {
             throw new IllegalArgumentException("maxConnections must be > 0, was " + n);
         }
-        Builder b = copy();
-        b.maxConnections = n;
-        return b.done();
+        return new LoadRunBuilder(spec.withMaxConnections(n));
     }
 
     /**
@@ -440,9 +524,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder sender(RequestSender sender) {
-        Builder b = copy();
-        b.sender = sender;
-        return b.done();
+        return new LoadRunBuilder(spec.withSender(sender));
     }
 
     /**
@@ -452,9 +534,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder powerSensor(PowerSensor sensor) {
-        Builder b = copy();
-        b.powerSensor = sensor;
-        return b.done();
+        return new LoadRunBuilder(spec.withPowerSensor(sensor));
     }
 
     /**
@@ -464,9 +544,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder idleWatts(double watts) {
-        Builder b = copy();
-        b.idleWatts = watts;
-        return b.done();
+        return new LoadRunBuilder(spec.withIdleWatts(watts));
     }
 
     /**
@@ -477,9 +555,9 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder clientCheck(Duration maxLagP99, double minRateFraction) {
-        Builder b = copy();
-        b.clientCheck = ClientCheckThresholds.of(Objects.requireNonNull(maxLagP99, "maxLagP99"), minRateFraction);
-        return b.done();
+        ClientCheckThresholds t = ClientCheckThresholds.of(Objects.requireNonNull(maxLagP99, "maxLagP99"),
+                minRateFraction);
+        return new LoadRunBuilder(spec.withClientCheck(t));
     }
 
     /**
@@ -490,9 +568,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder drainTimeout(Duration timeout) {
-        Builder b = copy();
-        b.drainTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withDrainTimeout(timeout));
     }
 
     /**
@@ -502,9 +578,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder spin(Duration spin) {
-        Builder b = copy();
-        b.spin = spin;
-        return b.done();
+        return new LoadRunBuilder(spec.withSpin(spin));
     }
 
     /**
@@ -520,13 +594,11 @@ public final class LoadRunBuilder {
      */
     public LoadRunBuilder extraBody(java.util.Map<String, Object> fields) {
         Objects.requireNonNull(fields, "extraBody");
-        if (fields.containsKey("cache_prompt") && promptCache != null) {
-            throw new IllegalArgumentException("extraBody must not set cache_prompt when promptCache(" + promptCache
-                    + ") is set; use one of them");
+        if (fields.containsKey("cache_prompt") && spec.promptCache() != null) {
+            throw new IllegalArgumentException("extraBody must not set cache_prompt when promptCache("
+                    + spec.promptCache() + ") is set; use one of them");
         }
-        Builder b = copy();
-        b.extraBody = java.util.Map.copyOf(fields);
-        return b.done();
+        return new LoadRunBuilder(spec.withExtraBody(java.util.Map.copyOf(fields)));
     }
 
     /**
@@ -539,13 +611,11 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder promptCache(boolean enabled) {
-        if (extraBody.containsKey("cache_prompt")) {
-            throw new IllegalArgumentException("promptCache must not be set when extraBody already has cache_prompt ("
-                    + extraBody.get("cache_prompt") + "); use one of them");
+        if (spec.extraBody().containsKey("cache_prompt")) {
+            throw new IllegalArgumentException("promptCache must not be set when extraBody already has "
+                    + "cache_prompt (" + spec.extraBody().get("cache_prompt") + "); use one of them");
         }
-        Builder b = copy();
-        b.promptCache = enabled;
-        return b.done();
+        return new LoadRunBuilder(spec.withPromptCache(enabled));
     }
 
     /**
@@ -570,52 +640,38 @@ public final class LoadRunBuilder {
      * @throws IllegalArgumentException naming the field and the value when something is missing or invalid
      */
     public LoadRun build() {
-        if (baseUrl == null && sender == null) {
+        Spec s = spec;
+        if (s.baseUrl() == null && s.sender() == null) {
             throw new IllegalArgumentException("baseUrl must be set (or a sender given), was null");
         }
-        if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("model must be set, was " + (model == null ? "null" : "'" + model + "'")
+        if (s.model() == null || s.model().isBlank()) {
+            throw new IllegalArgumentException("model must be set, was "
+                    + (s.model() == null ? "null" : "'" + s.model() + "'")
                     + "; name the served model, e.g. .model(\"meta-llama/Llama-2-13b-hf\")");
         }
-        if (endpoint == null) {
+        if (s.endpoint() == null) {
             throw new IllegalArgumentException("endpoint must be set, was null");
         }
-        if (workload == null) {
+        if (s.workload() == null) {
             throw new IllegalArgumentException("workload must be set, was null; e.g. .workload(synthetic(331, 231))");
         }
-        if (arrivals == null) {
+        if (s.arrivals() == null) {
             throw new IllegalArgumentException("arrivals must be set, was null; e.g. .arrivals(poisson(10))");
         }
-        if (duration == null && requests < 0 && !arrivals.isFinite()) {
+        if (s.duration() == null && s.requests() < 0 && !s.arrivals().isFinite()) {
             throw new IllegalArgumentException("duration or requests must be set, was neither; "
                     + "e.g. .duration(Duration.ofSeconds(60)) or .requests(1000)");
         }
-        if (requests == 0 || requests < -1) {
-            throw new IllegalArgumentException("requests must be > 0, was " + requests);
-        }
-        if (warmup == null || cooldown == null || drainTimeout == null || spin == null) {
+        if (s.warmup() == null || s.cooldown() == null || s.drainTimeout() == null || s.spin() == null) {
             throw new IllegalArgumentException("warmup, cooldown, drainTimeout and spin must not be null");
         }
-        if (maxInFlight < 0) {
-            throw new IllegalArgumentException("maxInFlight must be >= 0 (0 = no cap), was " + maxInFlight);
-        }
-        if (maxInFlight > 0 && arrivals instanceof io.qmeter.load.ClosedLoop c) {
+        if (s.maxInFlight() > 0 && s.arrivals() instanceof io.qmeter.load.ClosedLoop c) {
             throw new IllegalArgumentException("maxInFlight must not be set with closedLoop(" + c.streams()
-                    + "), was " + maxInFlight + "; a closed loop's streams are its concurrency");
+                    + "), was " + s.maxInFlight() + "; a closed loop's streams are its concurrency");
         }
-        if (!Double.isNaN(idleWatts) && (idleWatts < 0 || Double.isInfinite(idleWatts))) {
-            throw new IllegalArgumentException("idleWatts must be >= 0 and finite (or NaN for none), was " + idleWatts);
-        }
-        if (maxConnections < 0) { // 0: not set (the client's default); the setter refuses 0
-            throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
-        }
-        checkPositive("connectTimeout", connectTimeout);
-        checkPositive("firstTokenTimeout", firstTokenTimeout);
-        checkPositive("idleTimeout", idleTimeout);
-        checkPositive("requestTimeout", requestTimeout);
-        if (baseUrl != null && sender == null) {
+        if (s.baseUrl() != null && s.sender() == null) {
             // the client's own checks (scheme, host, port range), without opening anything
-            io.qmeter.client.LlmClient.create(baseUrl).close();
+            io.qmeter.client.LlmClient.create(s.baseUrl()).close();
         }
         // the plan validates durations, bounds and the cap with field-naming messages
         LoadRun run = new LoadRun(this);
