@@ -32,16 +32,27 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LoadRun {
 
-    private final LoadRunBuilder config;
+    private final LoadRunBuilder.Spec config;
     private final LoadPlan plan;
 
     LoadRun(LoadRunBuilder b) {
-        this.config = b;
-        CompletionRequest template = CompletionRequest.of(b.endpoint, b.model, PromptSpec.ofText("", 0, 1))
-                .withIgnoreEos(b.ignoreEos).withTemperature(b.temperature).withStream(b.stream)
-                .withIncludeUsage(b.stream);
-        this.plan = new LoadPlan(b.arrivals, b.workload, template, b.seed, b.duration, b.requests, b.warmup,
-                b.cooldown, b.maxInFlight, b.drainTimeout, b.spin);
+        LoadRunBuilder.Spec s = b.spec;
+        this.config = s;
+        CompletionRequest template = CompletionRequest.of(s.endpoint(), s.model(), PromptSpec.ofText("", 0, 1))
+                .withIgnoreEos(s.ignoreEos()).withTemperature(s.temperature()).withStream(s.stream())
+                .withIncludeUsage(s.stream()).withExtraBody(body(s));
+        this.plan = new LoadPlan(s.arrivals(), s.workload(), template, s.seed(), s.duration(), s.requests(),
+                s.warmup(), s.cooldown(), s.maxInFlight(), s.drainTimeout(), s.spin());
+    }
+
+    /** The extra body fields, with {@code cache_prompt} when the prompt cache was set. */
+    private static Map<String, Object> body(LoadRunBuilder.Spec b) {
+        if (b.promptCache() == null) {
+            return b.extraBody();
+        }
+        Map<String, Object> m = new LinkedHashMap<>(b.extraBody());
+        m.put("cache_prompt", b.promptCache());
+        return m;
     }
 
     /** Fails at build time when the first prompt does not fit the endpoint (token ids on chat). */
@@ -74,7 +85,7 @@ public final class LoadRun {
      */
     public RunResult run() {
         RequestSender sender = newSender();
-        try (LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor)) {
+        try (LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor())) {
             return execute(runner);
         } finally {
             closeIfOwned(sender);
@@ -90,7 +101,7 @@ public final class LoadRun {
     public CompletableFuture<RunResult> runAsync() {
         CompletableFuture<RunResult> f = new CompletableFuture<>();
         RequestSender sender = newSender();
-        LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor);
+        LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor());
         Thread t = new Thread(() -> {
             try {
                 f.complete(execute(runner));
@@ -111,30 +122,30 @@ public final class LoadRun {
     }
 
     private RequestSender newSender() {
-        if (config.sender != null) {
-            return config.sender;
+        if (config.sender() != null) {
+            return config.sender();
         }
-        LlmClient c = LlmClient.create(config.baseUrl).apiKey(config.apiKey);
-        if (config.connectTimeout != null) {
-            c = c.connectTimeout(config.connectTimeout);
+        LlmClient c = LlmClient.create(config.baseUrl()).apiKey(config.apiKey());
+        if (config.connectTimeout() != null) {
+            c = c.connectTimeout(config.connectTimeout());
         }
-        if (config.firstTokenTimeout != null) {
-            c = c.firstTokenTimeout(config.firstTokenTimeout);
+        if (config.firstTokenTimeout() != null) {
+            c = c.firstTokenTimeout(config.firstTokenTimeout());
         }
-        if (config.idleTimeout != null) {
-            c = c.idleTimeout(config.idleTimeout);
+        if (config.idleTimeout() != null) {
+            c = c.idleTimeout(config.idleTimeout());
         }
-        if (config.requestTimeout != null) {
-            c = c.requestTimeout(config.requestTimeout);
+        if (config.requestTimeout() != null) {
+            c = c.requestTimeout(config.requestTimeout());
         }
-        if (config.maxConnections > 0) {
-            c = c.maxConnections(config.maxConnections);
+        if (config.maxConnections() > 0) {
+            c = c.maxConnections(config.maxConnections());
         }
         return c;
     }
 
     private void closeIfOwned(RequestSender sender) {
-        if (sender != config.sender) {
+        if (sender != config.sender()) {
             sender.close();
         }
     }
@@ -142,12 +153,12 @@ public final class LoadRun {
     private RunResult execute(LoadRunner runner) {
         LoadOutcome o = runner.run();
         RunSummary summary = RunSummary.of(o.records(), o.window(), plan.template().ignoreEos());
-        SloReport sloReport = config.slo == null ? null : SloReport.of(config.slo, o.records(), o.window());
+        SloReport sloReport = config.slo() == null ? null : SloReport.of(config.slo(), o.records(), o.window());
         ClientCheck check = ClientCheck.of(o.records(), o.window(), plan.arrivals().ratePerSecond(),
-                config.clientCheck, o.loopDelay());
+                config.clientCheck(), o.loopDelay());
         EnergyReport energy = o.energy() == null ? null
-                : EnergyReport.of(config.powerSensor.name(), o.energy(), o.records(), o.energyStartNanos(),
-                o.energyEndNanos(), config.idleWatts);
+                : EnergyReport.of(config.powerSensor().name(), o.energy(), o.records(), o.energyStartNanos(),
+                o.energyEndNanos(), config.idleWatts());
         List<String> reasons = new ArrayList<>(check.reasons());
         if (summary.measuredRequests() == 0) {
             reasons.add("no request was scheduled in the measured window (warm-up " + plan.warmup()
@@ -165,19 +176,22 @@ public final class LoadRun {
     }
 
     private RunConfig echo() {
-        List<String> slo = config.slo == null ? List.of()
-                : config.slo.thresholds().stream().map(SloThreshold::toString).toList();
-        return new RunConfig(config.baseUrl == null ? null : config.baseUrl.toString(), config.model,
-                config.endpoint, config.sender == null ? "LlmClient" : config.sender.getClass().getName(),
+        List<String> slo = config.slo() == null ? List.of()
+                : config.slo().thresholds().stream().map(SloThreshold::toString).toList();
+        return new RunConfig(config.baseUrl() == null ? null : config.baseUrl().toString(), config.model(),
+                config.endpoint(), config.sender() == null ? "LlmClient" : config.sender().getClass().getName(),
                 strings(plan.workload().describe()), strings(plan.arrivals().describe()),
                 plan.arrivals().ratePerSecond(), plan.duration() == null ? -1 : plan.duration().toNanos(),
                 plan.maxRequests(), plan.warmup().toNanos(), plan.cooldown().toNanos(), plan.maxInFlight(),
-                config.ignoreEos, config.temperature, config.stream, slo, config.clientCheck,
-                plan.drainTimeout().toNanos(), config.powerSensor == null ? null : config.powerSensor.name(),
-                config.idleWatts);
+                config.ignoreEos(), config.temperature(), config.stream(), slo, config.clientCheck(),
+                plan.drainTimeout().toNanos(), config.powerSensor() == null ? null : config.powerSensor().name(),
+                config.idleWatts(), strings(plan.template().extraBody()),
+                config.promptCache() != null ? (config.promptCache() ? "on" : "off")
+                        : config.extraBody().containsKey("cache_prompt")
+                        ? "cache_prompt=" + config.extraBody().get("cache_prompt") + " (extraBody)" : "engine default");
     }
 
-    private static Map<String, String> strings(Map<String, Object> m) {
+    private static Map<String, String> strings(Map<String, ?> m) {
         Map<String, String> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, String.valueOf(v)));
         return out;

@@ -15,7 +15,8 @@ import java.util.Objects;
 /**
  * An immutable builder for a {@link LoadRun}: every method returns a new builder, so partial
  * configurations can be shared and varied. {@link #build()} checks fields together and fails with a
- * message naming the field and the value. Obtain one from {@link QMeter#load(URI)}.
+ * message naming the field and the value. Obtain one from {@link QMeter#load(URI)}. The settings
+ * are one record ({@code Spec}), each setter a {@code withX} copy of it.
  *
  * <p>Required: {@link #model}, {@link #workload}, {@link #arrivals}, and a bound
  * ({@link #duration} and/or {@link #requests}, unless the arrivals are a finite trace). Defaults:
@@ -31,146 +32,279 @@ import java.util.Objects;
  */
 public final class LoadRunBuilder {
 
-    final URI baseUrl;
-    final RequestSender sender;
-    final String model;
-    final Endpoint endpoint;
-    final Workload workload;
-    final ArrivalProcess arrivals;
-    final Duration duration;
-    final long requests;
-    final Duration warmup;
-    final Duration cooldown;
-    final int maxInFlight;
-    final Slo slo;
-    final long seed;
-    final boolean ignoreEos;
-    final Double temperature;
-    final boolean stream;
-    final String apiKey;
-    final Duration connectTimeout;
-    final Duration firstTokenTimeout;
-    final Duration idleTimeout;
-    final Duration requestTimeout;
-    final int maxConnections;
-    final PowerSensor powerSensor;
-    final double idleWatts;
-    final ClientCheckThresholds clientCheck;
-    final Duration drainTimeout;
-    final Duration spin;
+    /**
+     * Every setting of a builder, one value: single-field checks in the compact constructor (so a
+     * setter fails at once, naming the field and the value), checks across fields in
+     * {@link #build()}; {@code withX} returns a copy.
+     */
+    record Spec(URI baseUrl,
+                RequestSender sender,
+                String model,
+                Endpoint endpoint,
+                Workload workload,
+                ArrivalProcess arrivals,
+                Duration duration,
+                long requests,
+                Duration warmup,
+                Duration cooldown,
+                int maxInFlight,
+                Slo slo,
+                long seed,
+                boolean ignoreEos,
+                Double temperature,
+                boolean stream,
+                String apiKey,
+                Duration connectTimeout,
+                Duration firstTokenTimeout,
+                Duration idleTimeout,
+                Duration requestTimeout,
+                int maxConnections,
+                PowerSensor powerSensor,
+                double idleWatts,
+                ClientCheckThresholds clientCheck,
+                Duration drainTimeout,
+                Duration spin,
+                java.util.Map<String, Object> extraBody,
+                Boolean promptCache) {
 
-    private LoadRunBuilder(URI baseUrl, RequestSender sender, String model, Endpoint endpoint, Workload workload,
-                           ArrivalProcess arrivals, Duration duration, long requests, Duration warmup,
-                           Duration cooldown, int maxInFlight, Slo slo, long seed, boolean ignoreEos,
-                           Double temperature, boolean stream, String apiKey, Duration connectTimeout,
-                           Duration firstTokenTimeout, Duration idleTimeout, Duration requestTimeout,
-                           int maxConnections, PowerSensor powerSensor, double idleWatts,
-                           ClientCheckThresholds clientCheck, Duration drainTimeout, Duration spin) {
-        this.baseUrl = baseUrl;
-        this.sender = sender;
-        this.model = model;
-        this.endpoint = endpoint;
-        this.workload = workload;
-        this.arrivals = arrivals;
-        this.duration = duration;
-        this.requests = requests;
-        this.warmup = warmup;
-        this.cooldown = cooldown;
-        this.maxInFlight = maxInFlight;
-        this.slo = slo;
-        this.seed = seed;
-        this.ignoreEos = ignoreEos;
-        this.temperature = temperature;
-        this.stream = stream;
-        this.apiKey = apiKey;
-        this.connectTimeout = connectTimeout;
-        this.firstTokenTimeout = firstTokenTimeout;
-        this.idleTimeout = idleTimeout;
-        this.requestTimeout = requestTimeout;
-        this.maxConnections = maxConnections;
-        this.powerSensor = powerSensor;
-        this.idleWatts = idleWatts;
-        this.clientCheck = clientCheck;
-        this.drainTimeout = drainTimeout;
-        this.spin = spin;
+        /** Checks each field on its own. */
+        Spec {
+            if (requests == 0 || requests < -1) {
+                throw new IllegalArgumentException("requests must be > 0, was " + requests);
+            }
+            if (maxInFlight < 0) {
+                throw new IllegalArgumentException("maxInFlight must be >= 0 (0 = no cap), was " + maxInFlight);
+            }
+            if (!Double.isNaN(idleWatts) && (idleWatts < 0 || Double.isInfinite(idleWatts))) {
+                throw new IllegalArgumentException("idleWatts must be >= 0 and finite (or NaN for none), was "
+                        + idleWatts);
+            }
+            if (maxConnections < 0) { // 0: not set (the client's default); the setter refuses 0
+                throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
+            }
+            checkPositive("connectTimeout", connectTimeout);
+            checkPositive("firstTokenTimeout", firstTokenTimeout);
+            checkPositive("idleTimeout", idleTimeout);
+            checkPositive("requestTimeout", requestTimeout);
+            Objects.requireNonNull(clientCheck, "clientCheck");
+            extraBody = extraBody == null ? java.util.Map.of() : java.util.Map.copyOf(extraBody);
+        }
+
+        Spec withBaseUrl(URI v) {
+            return new Spec(v, sender, model, endpoint, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withSender(RequestSender v) {
+            return new Spec(baseUrl, v, model, endpoint, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withModel(String v) {
+            return new Spec(baseUrl, sender, v, endpoint, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withEndpoint(Endpoint v) {
+            return new Spec(baseUrl, sender, model, v, workload, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withWorkload(Workload v) {
+            return new Spec(baseUrl, sender, model, endpoint, v, arrivals, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withArrivals(ArrivalProcess v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, v, duration, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withDuration(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, v, requests, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withRequests(long v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, v, warmup, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withWarmup(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, v, cooldown,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withCooldown(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup, v,
+                    maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withMaxInFlight(int v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, v, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withSlo(Slo v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, v, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withSeed(long v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, v, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withIgnoreEos(boolean v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, v, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withTemperature(Double v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, v, stream, apiKey, connectTimeout, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withStream(boolean v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, v, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withApiKey(String v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, v, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withConnectTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, v, firstTokenTimeout,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withFirstTokenTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout, v,
+                    idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck, drainTimeout,
+                    spin, extraBody, promptCache);
+        }
+
+        Spec withIdleTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, v, requestTimeout, maxConnections, powerSensor, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withRequestTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, v, maxConnections, powerSensor, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withMaxConnections(int v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, v, powerSensor, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withPowerSensor(PowerSensor v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, v, idleWatts, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withIdleWatts(double v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, v, clientCheck,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withClientCheck(ClientCheckThresholds v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts, v,
+                    drainTimeout, spin, extraBody, promptCache);
+        }
+
+        Spec withDrainTimeout(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, v, spin, extraBody, promptCache);
+        }
+
+        Spec withSpin(Duration v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, v, extraBody, promptCache);
+        }
+
+        Spec withExtraBody(java.util.Map<String, Object> v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, v, promptCache);
+        }
+
+        Spec withPromptCache(Boolean v) {
+            return new Spec(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
+                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
+                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
+                    clientCheck, drainTimeout, spin, extraBody, v);
+        }
+    }
+
+    final Spec spec;
+
+    private LoadRunBuilder(Spec spec) {
+        this.spec = spec;
     }
 
     static LoadRunBuilder start(URI baseUrl, RequestSender sender) {
-        return new LoadRunBuilder(baseUrl, sender, null, Endpoint.COMPLETIONS, null, null, null, -1, Duration.ZERO,
-                Duration.ZERO, 0, null, 1L, true, null, true, null, null, null, null, null, 0, null, Double.NaN,
-                ClientCheckThresholds.defaults(), LoadPlan.DEFAULT_DRAIN_TIMEOUT, LoadPlan.DEFAULT_SPIN);
-    }
-
-    private Builder copy() {
-        return new Builder(this);
-    }
-
-    /** Mutable scratch copy used only inside this class to make the copy-on-write methods short. */
-    private static final class Builder {
-        URI baseUrl;
-        RequestSender sender;
-        String model;
-        Endpoint endpoint;
-        Workload workload;
-        ArrivalProcess arrivals;
-        Duration duration;
-        long requests;
-        Duration warmup;
-        Duration cooldown;
-        int maxInFlight;
-        Slo slo;
-        long seed;
-        boolean ignoreEos;
-        Double temperature;
-        boolean stream;
-        String apiKey;
-        Duration connectTimeout;
-        Duration firstTokenTimeout;
-        Duration idleTimeout;
-        Duration requestTimeout;
-        int maxConnections;
-        PowerSensor powerSensor;
-        double idleWatts;
-        ClientCheckThresholds clientCheck;
-        Duration drainTimeout;
-        Duration spin;
-
-        Builder(LoadRunBuilder b) {
-            baseUrl = b.baseUrl;
-            sender = b.sender;
-            model = b.model;
-            endpoint = b.endpoint;
-            workload = b.workload;
-            arrivals = b.arrivals;
-            duration = b.duration;
-            requests = b.requests;
-            warmup = b.warmup;
-            cooldown = b.cooldown;
-            maxInFlight = b.maxInFlight;
-            slo = b.slo;
-            seed = b.seed;
-            ignoreEos = b.ignoreEos;
-            temperature = b.temperature;
-            stream = b.stream;
-            apiKey = b.apiKey;
-            connectTimeout = b.connectTimeout;
-            firstTokenTimeout = b.firstTokenTimeout;
-            idleTimeout = b.idleTimeout;
-            requestTimeout = b.requestTimeout;
-            maxConnections = b.maxConnections;
-            powerSensor = b.powerSensor;
-            idleWatts = b.idleWatts;
-            clientCheck = b.clientCheck;
-            drainTimeout = b.drainTimeout;
-            spin = b.spin;
-        }
-
-        LoadRunBuilder done() {
-            return new LoadRunBuilder(baseUrl, sender, model, endpoint, workload, arrivals, duration, requests, warmup,
-                    cooldown, maxInFlight, slo, seed, ignoreEos, temperature, stream, apiKey, connectTimeout,
-                    firstTokenTimeout, idleTimeout, requestTimeout, maxConnections, powerSensor, idleWatts,
-                    clientCheck, drainTimeout, spin);
-        }
+        return new LoadRunBuilder(new Spec(baseUrl, sender, null, Endpoint.COMPLETIONS, null, null, null, -1,
+                Duration.ZERO, Duration.ZERO, 0, null, 1L, true, null, true, null, null, null, null, null, 0, null,
+                Double.NaN, ClientCheckThresholds.defaults(), LoadPlan.DEFAULT_DRAIN_TIMEOUT, LoadPlan.DEFAULT_SPIN,
+                java.util.Map.of(), null));
     }
 
     /**
@@ -180,9 +314,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder model(String model) {
-        Builder b = copy();
-        b.model = model;
-        return b.done();
+        return new LoadRunBuilder(spec.withModel(model));
     }
 
     /**
@@ -192,9 +324,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder endpoint(Endpoint endpoint) {
-        Builder b = copy();
-        b.endpoint = endpoint;
-        return b.done();
+        return new LoadRunBuilder(spec.withEndpoint(endpoint));
     }
 
     /**
@@ -204,9 +334,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder workload(Workload workload) {
-        Builder b = copy();
-        b.workload = workload;
-        return b.done();
+        return new LoadRunBuilder(spec.withWorkload(workload));
     }
 
     /**
@@ -230,9 +358,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder arrivals(ArrivalProcess arrivals) {
-        Builder b = copy();
-        b.arrivals = arrivals;
-        return b.done();
+        return new LoadRunBuilder(spec.withArrivals(arrivals));
     }
 
     /**
@@ -242,9 +368,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder duration(Duration duration) {
-        Builder b = copy();
-        b.duration = duration;
-        return b.done();
+        return new LoadRunBuilder(spec.withDuration(duration));
     }
 
     /**
@@ -254,9 +378,10 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder requests(long requests) {
-        Builder b = copy();
-        b.requests = requests;
-        return b.done();
+        if (requests <= 0) {
+            throw new IllegalArgumentException("requests must be > 0, was " + requests);
+        }
+        return new LoadRunBuilder(spec.withRequests(requests));
     }
 
     /**
@@ -266,9 +391,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder warmup(Duration warmup) {
-        Builder b = copy();
-        b.warmup = warmup;
-        return b.done();
+        return new LoadRunBuilder(spec.withWarmup(warmup));
     }
 
     /**
@@ -278,9 +401,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder cooldown(Duration cooldown) {
-        Builder b = copy();
-        b.cooldown = cooldown;
-        return b.done();
+        return new LoadRunBuilder(spec.withCooldown(cooldown));
     }
 
     /**
@@ -290,9 +411,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder maxInFlight(int maxInFlight) {
-        Builder b = copy();
-        b.maxInFlight = maxInFlight;
-        return b.done();
+        return new LoadRunBuilder(spec.withMaxInFlight(maxInFlight));
     }
 
     /**
@@ -302,9 +421,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder slo(Slo slo) {
-        Builder b = copy();
-        b.slo = slo;
-        return b.done();
+        return new LoadRunBuilder(spec.withSlo(slo));
     }
 
     /**
@@ -314,9 +431,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder seed(long seed) {
-        Builder b = copy();
-        b.seed = seed;
-        return b.done();
+        return new LoadRunBuilder(spec.withSeed(seed));
     }
 
     /**
@@ -326,9 +441,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder ignoreEos(boolean ignoreEos) {
-        Builder b = copy();
-        b.ignoreEos = ignoreEos;
-        return b.done();
+        return new LoadRunBuilder(spec.withIgnoreEos(ignoreEos));
     }
 
     /**
@@ -338,9 +451,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder temperature(Double temperature) {
-        Builder b = copy();
-        b.temperature = temperature;
-        return b.done();
+        return new LoadRunBuilder(spec.withTemperature(temperature));
     }
 
     /**
@@ -350,9 +461,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder stream(boolean stream) {
-        Builder b = copy();
-        b.stream = stream;
-        return b.done();
+        return new LoadRunBuilder(spec.withStream(stream));
     }
 
     /**
@@ -362,9 +471,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder apiKey(String apiKey) {
-        Builder b = copy();
-        b.apiKey = apiKey;
-        return b.done();
+        return new LoadRunBuilder(spec.withApiKey(apiKey));
     }
 
     /**
@@ -374,9 +481,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder connectTimeout(Duration timeout) {
-        Builder b = copy();
-        b.connectTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withConnectTimeout(timeout));
     }
 
     /**
@@ -386,21 +491,19 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder firstTokenTimeout(Duration timeout) {
-        Builder b = copy();
-        b.firstTokenTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withFirstTokenTimeout(timeout));
     }
 
     /**
-     * The default HTTP client's idle timeout between tokens.
+     * The default HTTP client's idle timeout: the longest gap between two network buffers received
+     * once content has started (a buffer may carry several tokens, or only an SSE comment, so this
+     * is not a limit on the gap between tokens).
      *
      * @param timeout &gt; 0
      * @return a new builder
      */
     public LoadRunBuilder idleTimeout(Duration timeout) {
-        Builder b = copy();
-        b.idleTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withIdleTimeout(timeout));
     }
 
     /**
@@ -410,9 +513,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder requestTimeout(Duration timeout) {
-        Builder b = copy();
-        b.requestTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withRequestTimeout(timeout));
     }
 
     /**
@@ -420,11 +521,13 @@ public final class LoadRunBuilder {
      *
      * @param n &gt; 0
      * @return a new builder
+     * @throws IllegalArgumentException when {@code n < 1}
      */
     public LoadRunBuilder maxConnections(int n) {
-        Builder b = copy();
-        b.maxConnections = n;
-        return b.done();
+        if (n < 1) {
+            throw new IllegalArgumentException("maxConnections must be > 0, was " + n);
+        }
+        return new LoadRunBuilder(spec.withMaxConnections(n));
     }
 
     /**
@@ -435,9 +538,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder sender(RequestSender sender) {
-        Builder b = copy();
-        b.sender = sender;
-        return b.done();
+        return new LoadRunBuilder(spec.withSender(sender));
     }
 
     /**
@@ -447,9 +548,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder powerSensor(PowerSensor sensor) {
-        Builder b = copy();
-        b.powerSensor = sensor;
-        return b.done();
+        return new LoadRunBuilder(spec.withPowerSensor(sensor));
     }
 
     /**
@@ -459,9 +558,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder idleWatts(double watts) {
-        Builder b = copy();
-        b.idleWatts = watts;
-        return b.done();
+        return new LoadRunBuilder(spec.withIdleWatts(watts));
     }
 
     /**
@@ -472,9 +569,9 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder clientCheck(Duration maxLagP99, double minRateFraction) {
-        Builder b = copy();
-        b.clientCheck = ClientCheckThresholds.of(Objects.requireNonNull(maxLagP99, "maxLagP99"), minRateFraction);
-        return b.done();
+        ClientCheckThresholds t = ClientCheckThresholds.of(Objects.requireNonNull(maxLagP99, "maxLagP99"),
+                minRateFraction);
+        return new LoadRunBuilder(spec.withClientCheck(t));
     }
 
     /**
@@ -485,9 +582,7 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder drainTimeout(Duration timeout) {
-        Builder b = copy();
-        b.drainTimeout = timeout;
-        return b.done();
+        return new LoadRunBuilder(spec.withDrainTimeout(timeout));
     }
 
     /**
@@ -497,9 +592,59 @@ public final class LoadRunBuilder {
      * @return a new builder
      */
     public LoadRunBuilder spin(Duration spin) {
-        Builder b = copy();
-        b.spin = spin;
-        return b.done();
+        return new LoadRunBuilder(spec.withSpin(spin));
+    }
+
+    /**
+     * More request-body fields sent with every request, merged last (they win over the fields
+     * qMeter writes), e.g. engine-specific sampling options; recorded in the result's config.
+     *
+     * <pre>{@code
+     * .extraBody(Map.of("top_k", 1, "repetition_penalty", 1.0))
+     * }</pre>
+     *
+     * @param fields field name to a JSON-writable value (string, number, boolean, list, map)
+     * @return a new builder
+     */
+    public LoadRunBuilder extraBody(java.util.Map<String, Object> fields) {
+        Objects.requireNonNull(fields, "extraBody");
+        if (fields.containsKey("cache_prompt") && spec.promptCache() != null) {
+            throw new IllegalArgumentException("extraBody must not set cache_prompt when promptCache("
+                    + spec.promptCache() + ") is set; use one of them");
+        }
+        return new LoadRunBuilder(spec.withExtraBody(java.util.Map.copyOf(fields)));
+    }
+
+    /**
+     * Whether the server may reuse a cached prompt prefix (llama.cpp's {@code cache_prompt}, on by
+     * default in llama-server): with seeded, repeating prompts a cache hit cuts prefill to a few
+     * milliseconds, so say what the run measures. Recorded in the result's config ("engine
+     * default" when not set).
+     *
+     * @param enabled true to send {@code cache_prompt: true}, false to send {@code cache_prompt: false}
+     * @return a new builder
+     */
+    public LoadRunBuilder promptCache(boolean enabled) {
+        if (spec.extraBody().containsKey("cache_prompt")) {
+            throw new IllegalArgumentException("promptCache must not be set when extraBody already has "
+                    + "cache_prompt (" + spec.extraBody().get("cache_prompt") + "); use one of them");
+        }
+        return new LoadRunBuilder(spec.withPromptCache(enabled));
+    }
+
+    /**
+     * A closed loop instead of an open-loop schedule: {@code streams} requests are kept in flight,
+     * each sent as soon as the previous one of its stream ended (vLLM's {@code --max-concurrency}
+     * with an infinite rate, GuideLLM's concurrent profile). There is no schedule, so each request's
+     * scheduled time is when it was sent and TTFT is measured from the send; the run is bounded by
+     * {@link #duration} and/or {@link #requests}. Replaces {@link #arrivals}; results name it
+     * "closed loop, N streams".
+     *
+     * @param streams requests in flight at once, &gt; 0
+     * @return a new builder
+     */
+    public LoadRunBuilder closedLoop(int streams) {
+        return arrivals(new io.qmeter.load.ClosedLoop(streams));
     }
 
     /**
@@ -509,51 +654,38 @@ public final class LoadRunBuilder {
      * @throws IllegalArgumentException naming the field and the value when something is missing or invalid
      */
     public LoadRun build() {
-        if (baseUrl == null && sender == null) {
+        Spec s = spec;
+        if (s.baseUrl() == null && s.sender() == null) {
             throw new IllegalArgumentException("baseUrl must be set (or a sender given), was null");
         }
-        if (model == null || model.isBlank()) {
-            throw new IllegalArgumentException("model must be set, was " + (model == null ? "null" : "'" + model + "'")
+        if (s.model() == null || s.model().isBlank()) {
+            throw new IllegalArgumentException("model must be set, was "
+                    + (s.model() == null ? "null" : "'" + s.model() + "'")
                     + "; name the served model, e.g. .model(\"meta-llama/Llama-2-13b-hf\")");
         }
-        if (endpoint == null) {
+        if (s.endpoint() == null) {
             throw new IllegalArgumentException("endpoint must be set, was null");
         }
-        if (workload == null) {
+        if (s.workload() == null) {
             throw new IllegalArgumentException("workload must be set, was null; e.g. .workload(synthetic(331, 231))");
         }
-        if (arrivals == null) {
+        if (s.arrivals() == null) {
             throw new IllegalArgumentException("arrivals must be set, was null; e.g. .arrivals(poisson(10))");
         }
-        if (duration == null && requests < 0 && !arrivals.isFinite()) {
+        if (s.duration() == null && s.requests() < 0 && !s.arrivals().isFinite()) {
             throw new IllegalArgumentException("duration or requests must be set, was neither; "
                     + "e.g. .duration(Duration.ofSeconds(60)) or .requests(1000)");
         }
-        if (requests == 0 || requests < -1) {
-            throw new IllegalArgumentException("requests must be > 0, was " + requests);
-        }
-        if (warmup == null || cooldown == null || drainTimeout == null || spin == null) {
+        if (s.warmup() == null || s.cooldown() == null || s.drainTimeout() == null || s.spin() == null) {
             throw new IllegalArgumentException("warmup, cooldown, drainTimeout and spin must not be null");
         }
-        if (maxInFlight < 0) {
-            throw new IllegalArgumentException("maxInFlight must be >= 0 (0 = no cap), was " + maxInFlight);
+        if (s.maxInFlight() > 0 && s.arrivals() instanceof io.qmeter.load.ClosedLoop c) {
+            throw new IllegalArgumentException("maxInFlight must not be set with closedLoop(" + c.streams()
+                    + "), was " + s.maxInFlight() + "; a closed loop's streams are its concurrency");
         }
-        if (!Double.isNaN(idleWatts) && (idleWatts < 0 || Double.isInfinite(idleWatts))) {
-            throw new IllegalArgumentException("idleWatts must be >= 0 and finite (or NaN for none), was " + idleWatts);
-        }
-        if (maxConnections < 0) {
-            throw new IllegalArgumentException("maxConnections must be > 0, was " + maxConnections);
-        }
-        checkPositive("connectTimeout", connectTimeout);
-        checkPositive("firstTokenTimeout", firstTokenTimeout);
-        checkPositive("idleTimeout", idleTimeout);
-        checkPositive("requestTimeout", requestTimeout);
-        if (baseUrl != null && sender == null) {
-            String scheme = baseUrl.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                throw new IllegalArgumentException("baseUrl must be an http or https URL such as "
-                        + "http://127.0.0.1:8000, was " + baseUrl);
-            }
+        if (s.baseUrl() != null && s.sender() == null) {
+            // the client's own checks (scheme, host, port range), without opening anything
+            io.qmeter.client.LlmClient.create(s.baseUrl()).close();
         }
         // the plan validates durations, bounds and the cap with field-naming messages
         LoadRun run = new LoadRun(this);

@@ -35,12 +35,16 @@ import java.util.Objects;
  * @param drainTimeoutNanos   how long outstanding requests were waited for after the schedule
  * @param powerSensor         the power sensor's name, or {@code null}
  * @param idleWatts           the idle baseline given, or NaN
+ * @param extraBody           extra request-body fields sent with every request, as text (empty when none)
+ * @param promptCache         the server's prompt cache as the run set it: {@code "on"}, {@code "off"},
+ *                            or {@code "engine default"} when the run did not say
  */
 public record RunConfig(String baseUrl, String model, Endpoint endpoint, String sender, Map<String, String> workload,
                         Map<String, String> arrivals, double targetRatePerSecond, long durationNanos,
                         long maxRequests, long warmupNanos, long cooldownNanos, int maxInFlight, boolean ignoreEos,
                         Double temperature, boolean stream, List<String> slo, ClientCheckThresholds clientCheck,
-                        long drainTimeoutNanos, String powerSensor, double idleWatts) {
+                        long drainTimeoutNanos, String powerSensor, double idleWatts, Map<String, String> extraBody,
+                        String promptCache) {
 
     /** Copies the collections. */
     public RunConfig {
@@ -49,6 +53,9 @@ public record RunConfig(String baseUrl, String model, Endpoint endpoint, String 
         workload = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(workload));
         arrivals = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(arrivals));
         slo = List.copyOf(slo);
+        extraBody = extraBody == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(extraBody));
+        promptCache = promptCache == null ? "engine default" : promptCache;
         Objects.requireNonNull(clientCheck, "clientCheck");
     }
 }

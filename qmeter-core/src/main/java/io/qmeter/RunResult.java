@@ -179,6 +179,9 @@ public record RunResult(int schemaVersion, long seed, String startedAt, RunConfi
         sb.append(String.format(Locale.ROOT, "qMeter run: %s x %s, model %s, seed %d -- %s%n",
                 config.arrivals().getOrDefault("name", "?"), config.workload().getOrDefault("name", "?"),
                 config.model(), seed, valid ? "VALID" : "INVALID"));
+        sb.append(String.format(Locale.ROOT, "schedule: %s; prompt cache: %s%s%n",
+                config.arrivals().getOrDefault("schedule", config.arrivals().getOrDefault("name", "?")),
+                config.promptCache(), config.extraBody().isEmpty() ? "" : "; extra body " + config.extraBody()));
         for (String reason : invalidReasons) {
             sb.append("  invalid: ").append(reason).append(System.lineSeparator());
         }
@@ -190,6 +193,10 @@ public record RunResult(int schemaVersion, long seed, String startedAt, RunConfi
                 s.requestThroughputPerSecond(), s.outputTokenThroughputPerSecond(), s.measuredSpanNanos() / 1e9,
                 s.inputTokens(), s.outputTokens(), s.windowRequestThroughputPerSecond(),
                 s.windowOutputTokenThroughputPerSecond(), window.lengthNanos() / 1e9));
+        if (s.retriedRequests() > 0) {
+            sb.append(String.format(Locale.ROOT, "retried: %d requests sent again on a fresh connection (the server "
+                    + "had closed the pooled one before responding)%n", s.retriedRequests()));
+        }
         if (s.inputLengthMismatches() > 0 || s.outputLengthMismatches() > 0 || s.outputCountedFromChunks() > 0) {
             sb.append(String.format(Locale.ROOT, "lengths: %d input and %d output mismatches; %d outputs counted "
                     + "from chunks%n", s.inputLengthMismatches(), s.outputLengthMismatches(),
@@ -202,6 +209,10 @@ public record RunResult(int schemaVersion, long seed, String startedAt, RunConfi
         row(sb, "TPOT", s.tpot());
         row(sb, "ITL", s.itl());
         row(sb, "E2E", s.e2e());
+        if (s.serverPromptTime().count() > 0) {
+            row(sb, "server prompt", s.serverPromptTime());
+            row(sb, "TTFT - prompt", s.clientShareOfTtft());
+        }
         row(sb, "queue delay", s.queueDelay());
         row(sb, "schedule lag", clientCheck.scheduleLag());
         if (clientCheck.loopDelay().count() > 0) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
+import io.qmeter.metrics.ServerTimings;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -82,6 +83,8 @@ public final class ChunkInterpreter {
     private int completionTokens = -1;
     private int completionAtLastContent;
     private String errorMessage;
+    private ServerTimings serverTimings;
+    private static final byte[] TIMINGS = "\"timings\"".getBytes(StandardCharsets.US_ASCII);
 
     /**
      * An interpreter for one stream.
@@ -152,6 +155,11 @@ public final class ChunkInterpreter {
                 promptTokens = scanner.promptTokens;
             }
             usageCompletion = scanner.usageCompletion;
+            if (scanner.finishReason != null || usageCompletion >= 0 || scanner.promptTokens != Integer.MIN_VALUE) {
+                // llama.cpp puts its timings on the last chunk only (beside finish_reason and usage):
+                // look for them there, never in the ordinary content chunks
+                findTimings(data, s, e);
+            }
         } else {
             try (JsonParser p = JSON.createParser(data, s, e - s)) {
                 p.nextToken();
@@ -182,6 +190,13 @@ public final class ChunkInterpreter {
                             } else if (v != JsonToken.VALUE_NULL && v != JsonToken.VALUE_FALSE) {
                                 p.skipChildren();
                                 error = "error";
+                            }
+                            break;
+                        case "timings":
+                            if (v == JsonToken.START_OBJECT) {
+                                serverTimings = parseTimings(p);
+                            } else {
+                                p.skipChildren();
                             }
                             break;
                         case "object":
@@ -295,6 +310,67 @@ public final class ChunkInterpreter {
             }
         }
         return completion;
+    }
+
+    /** Finds a top-level-looking {@code "timings": {...}} in a chunk the scanner read, and parses it. */
+    private void findTimings(byte[] data, int s, int e) {
+        int at = indexOf(data, s, e, TIMINGS);
+        if (at < 0) {
+            return;
+        }
+        int k = at + TIMINGS.length;
+        while (k < e && (isSpace(data[k]) || data[k] == ':')) {
+            k++;
+        }
+        if (k >= e || data[k] != '{') {
+            return;
+        }
+        try (JsonParser p = JSON.createParser(data, k, e - k)) {
+            if (p.nextToken() == JsonToken.START_OBJECT) {
+                serverTimings = parseTimings(p);
+            }
+        } catch (IOException ex) {
+            // timings we cannot read are timings not reported; the chunk itself was read
+        }
+    }
+
+    private static int indexOf(byte[] data, int s, int e, byte[] what) {
+        outer:
+        for (int i = s; i <= e - what.length; i++) {
+            for (int j = 0; j < what.length; j++) {
+                if (data[i + j] != what[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    private static ServerTimings parseTimings(JsonParser p) throws IOException {
+        int promptN = -1;
+        double promptMs = Double.NaN;
+        int predictedN = -1;
+        double perTokenMs = Double.NaN;
+        int cacheN = -1;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            boolean number = v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT;
+            if (!number) {
+                p.skipChildren();
+                continue;
+            }
+            switch (name) {
+                case "prompt_n" -> promptN = p.getIntValue();
+                case "prompt_ms" -> promptMs = p.getDoubleValue();
+                case "predicted_n" -> predictedN = p.getIntValue();
+                case "predicted_per_token_ms" -> perTokenMs = p.getDoubleValue();
+                case "cache_n" -> cacheN = p.getIntValue();
+                default -> { }
+            }
+        }
+        return new ServerTimings(promptN, promptMs, predictedN, perTokenMs, cacheN);
     }
 
     private static String parseErrorObject(JsonParser p) throws IOException {
@@ -434,6 +510,15 @@ public final class ChunkInterpreter {
      */
     public int completionTokens() {
         return completionTokens;
+    }
+
+    /**
+     * What the server said it spent on the request (llama.cpp's {@code timings}, on the last chunk).
+     *
+     * @return the timings, or {@code null} when none came
+     */
+    public ServerTimings serverTimings() {
+        return serverTimings;
     }
 
     /**

@@ -33,6 +33,8 @@ final class Exchange implements SseDecoder.Listener {
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
     private static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
     private static final int PREVIEW_BYTES = 160;
+    /** The most content chunks one record keeps (arrays of Java cannot be longer). */
+    private static final int MAX_CHUNKS = Integer.MAX_VALUE - 8;
 
     private enum Mode { WAITING, STREAM, BODY, ERROR_BODY }
 
@@ -73,6 +75,13 @@ final class Exchange implements SseDecoder.Listener {
     private boolean responseEnded;
     private RequestRecord completed;
     private Pool.Connection connection;
+
+    /** The connection written to had carried a request before. */
+    private boolean reusedConnection;
+    /** A byte of the response arrived on the current connection. */
+    private boolean responseBegan;
+    /** Sent a second time, on a fresh connection (at most once). */
+    private boolean retried;
 
     /** Held in the pool's due queue by {@link #startAt} until its time comes. */
     boolean held;
@@ -147,6 +156,8 @@ final class Exchange implements SseDecoder.Listener {
         queued = false;
         connection = c;
         c.assign(this);
+        reusedConnection = c.uses > 1 || c.preopened;
+        responseBegan = false;
         byte[] head = client.head(request.endpoint(), request.stream());
         byte[] length = Integer.toString(bytes.length).getBytes(StandardCharsets.US_ASCII);
         ByteBuf buf = c.channel.alloc().directBuffer(head.length + length.length + 4 + bytes.length);
@@ -156,8 +167,8 @@ final class Exchange implements SseDecoder.Listener {
                 sentNanos = System.nanoTime();
             } else if (!finished && connection == c) {
                 c.current = null;
+                c.channel.close(); // before onClosed: a retry must not be handed this connection
                 onClosed(f.cause());
-                c.channel.close();
             }
         });
     }
@@ -288,7 +299,8 @@ final class Exchange implements SseDecoder.Listener {
 
     private void onContent(long t, int tokens) {
         if (chunkNanos == null) {
-            int cap = Math.min(Math.max(request.maxTokens(), 1) + 1, 64);
+            // sized by the request but bounded independently of it (max_tokens may be Integer.MAX_VALUE)
+            int cap = (int) Math.min(Math.max(request.maxTokens(), 1) + 1L, 64L);
             chunkNanos = new long[cap];
             if (continuousUsage) {
                 chunkTokens = new int[cap];
@@ -296,11 +308,17 @@ final class Exchange implements SseDecoder.Listener {
         } else if (chunkCount == chunkNanos.length) {
             // grow by half, but not past max_tokens + 1 while that still fits: content chunks rarely
             // outnumber tokens, so long streams end with an array of about the right size
-            int limit = request.maxTokens() + 1;
-            int cap = chunkNanos.length + (chunkNanos.length >> 1) + 1;
+            long limit = request.maxTokens() + 1L;
+            long grown = Math.min(MAX_CHUNKS, chunkNanos.length + (long) (chunkNanos.length >> 1) + 1);
             if (chunkCount < limit) {
-                cap = Math.min(cap, limit);
+                grown = Math.min(grown, limit);
             }
+            if (grown <= chunkCount) {
+                finish(Outcome.MALFORMED, "more than " + MAX_CHUNKS + " content chunks in one response; "
+                        + "qMeter keeps at most that many chunk times per request");
+                return;
+            }
+            int cap = (int) grown;
             chunkNanos = Arrays.copyOf(chunkNanos, cap);
             if (chunkTokens != null) {
                 chunkTokens = Arrays.copyOf(chunkTokens, cap);
@@ -388,12 +406,40 @@ final class Exchange implements SseDecoder.Listener {
         }
     }
 
+    /** A network buffer arrived for this exchange's response. */
+    void responseBegan() {
+        responseBegan = true;
+    }
+
+    /** The response is valid HTTP that the client cannot measure (encoded, a protocol switch). */
+    void unsupportedResponse(String why) {
+        connection = null;
+        responseEnded = true;
+        if (finished) {
+            pool.untrack(this);
+        } else {
+            finish(Outcome.MALFORMED, why);
+        }
+    }
+
     /** The connection closed ({@code cause} null) or failed while this exchange owned it. */
     void onClosed(Throwable cause) {
         connection = null;
         responseEnded = true;
         if (finished) {
             pool.untrack(this);
+            return;
+        }
+        if (retryable(cause)) {
+            // the server closed a pooled connection just as the request went out (a keep-alive
+            // timeout, or a server that closes after every response while it says keep-alive): no
+            // byte of a response came, so the server did not act on it; send it once more, fresh
+            retried = true;
+            responseEnded = false;
+            sentNanos = -1;
+            LOG.debug("request #{}: the server closed a reused connection before responding; retrying once "
+                    + "on a new connection ({})", index, cause == null ? "closed" : describe(cause));
+            pool.retry(this);
             return;
         }
         if (cause == null) {
@@ -409,6 +455,18 @@ final class Exchange implements SseDecoder.Listener {
         } else {
             classify(cause);
         }
+    }
+
+    /**
+     * Whether a connection ending now may be retried: a reused connection, no byte of the response
+     * yet, not retried before, the client open, and an ending that is a close or an I/O error (not
+     * TLS, not a parse error).
+     */
+    private boolean retryable(Throwable cause) {
+        if (retried || !reusedConnection || responseBegan || mode != Mode.WAITING || client.isClosed()) {
+            return false;
+        }
+        return cause == null || (cause instanceof IOException && !(cause instanceof SSLException));
     }
 
     private void classify(Throwable e) {
@@ -530,7 +588,7 @@ final class Exchange implements SseDecoder.Listener {
         completed = new RequestRecord(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunks, tokens,
                 request.prompt().inputTokens(), interpreter.promptTokens(), request.maxTokens(), served, counted,
                 interpreter.finishReason(), outcome, httpStatus, error, request.keepText() ? interpreter.text() : null,
-                dispatchNanos);
+                dispatchNanos, retried, interpreter.serverTimings());
         // free what the record does not need
         chunkNanos = null;
         chunkTokens = null;

@@ -34,6 +34,14 @@ final class HttpResponseParser {
 
         /** The bytes are not a valid HTTP response (the connection must be closed). */
         void onMalformed(String why);
+
+        /**
+         * A valid response the client cannot measure (an encoded body, a protocol switch); the
+         * connection must be closed. {@code why} is the whole message.
+         */
+        default void onUnsupported(String why) {
+            onMalformed(why);
+        }
     }
 
     static final int MAX_LINE = 16 * 1024;
@@ -54,6 +62,8 @@ final class HttpResponseParser {
     private long contentLength;
     private boolean chunked;
     private String connection;
+    private String contentEncoding;
+    private String upgrade;
     private long remaining;
 
     HttpResponseParser(Listener listener) {
@@ -269,16 +279,34 @@ final class HttpResponseParser {
             chunked = te.endsWith("chunked");
         } else if (is(b, colon, "connection")) {
             connection = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+        } else if (is(b, colon, "content-encoding")) {
+            contentEncoding = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
+        } else if (is(b, colon, "upgrade")) {
+            upgrade = new String(b, vs, ve - vs, StandardCharsets.ISO_8859_1);
         }
         return true;
     }
 
     private boolean endOfHead() {
         headBytes = 0; // from here on it counts trailers
+        if (status == 101) {
+            state = State.FAILED;
+            listener.onUnsupported("the server switched protocols (HTTP 101, Upgrade: " + upgrade
+                    + ") although the client never asked it to; qMeter measures HTTP/1.1 responses only: "
+                    + "check what stands between the client and the server");
+            return false;
+        }
         if (status < 200) {
             resetHead(); // 100 Continue and other interim responses: the real one follows
             state = State.STATUS;
             return true;
+        }
+        if (contentEncoding != null && !contentEncoding.equalsIgnoreCase("identity")) {
+            state = State.FAILED;
+            listener.onUnsupported("the response (HTTP " + status + ") has Content-Encoding: " + contentEncoding
+                    + " although the request asked for Accept-Encoding: identity; qMeter times unencoded "
+                    + "streams only: turn compression off in the server or the gateway in front of it");
+            return false;
         }
         boolean keepAlive = keepAlive();
         boolean noBody = status == 204 || status == 304;
@@ -359,6 +387,8 @@ final class HttpResponseParser {
         contentLength = -1;
         chunked = false;
         connection = null;
+        contentEncoding = null;
+        upgrade = null;
         lineLength = 0;
         longLine = null;
         headBytes = 0;

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An immutable, copy-on-write configuration in the style of Reactor Netty's {@code HttpClient}:
  * each setter returns a new client. Network resources (event loops and their connections) are
- * created on the first {@link #send} of a client and released by {@link #close()}; configure
- * first, then use and close the final copy.
+ * created on the first {@link #send} (or {@link #prepare}) of a client and released by
+ * {@link #close()}; configure first, then use and close the final copy.
  *
  * <p>Transport: plain Netty (native epoll on Linux, else NIO) with {@link #ioThreads(int)} event
  * loops (default 1). Each loop owns its connections and its requests: a request is written, read,
@@ -98,8 +98,14 @@ import org.slf4j.LoggerFactory;
  * connection without limit; capping requests in flight is the load generator's job. Idle
  * connections are reused newest first and closed after {@link #connectionKeepAlive(Duration)}
  * (default 3 s, before the usual 5 s keep-alive of uvicorn and llama.cpp servers, so a request is
- * not written into a connection the server is closing). Requests are never retried. {@code https} uses the JDK's TLS with its default trust
- * store and host name verification.
+ * not written into a connection the server is closing). A connection the server closed while idle
+ * is never reused. A request is retried at most once, and only when the server closed a reused
+ * connection before any byte of its response arrived (some servers, such as llama.cpp's, close the
+ * connection after each streamed response although they answer {@code Keep-Alive}); the record then
+ * says {@link RequestRecord#retried()}, and its times are those of the second attempt. The client
+ * asks for {@code Accept-Encoding: identity}; an encoded response, or a switch of protocol, ends as
+ * {@code MALFORMED} with a message saying so. {@code https} uses the JDK's TLS with its default
+ * trust store (or {@link #trustStore}) and host name verification.
  *
  * <p>The API key is sent as {@code Authorization: Bearer ...}; it never appears in
  * {@link #toString()}, logs or records. Futures complete on the event loop thread: do not block in
@@ -172,12 +178,24 @@ public final class LlmClient implements RequestSender {
     /** Loop-delay watches not stopped yet (see {@link #watchLoopDelay}). */
     private final CopyOnWriteArrayList<Watch> watches = new CopyOnWriteArrayList<>();
 
+    /** Certificates trusted for https instead of the JDK's defaults, or null. */
+    private final java.security.KeyStore trustStore;
+
+    /** Whether the fallback to NIO was logged (once per JVM). */
+    private static final AtomicBoolean NIO_WARNED = new AtomicBoolean();
+
+    /** Headers the client writes itself, refused by {@link #header}. */
+    private static final java.util.Set<String> RESERVED_HEADERS = java.util.Set.of("host", "content-length",
+            "transfer-encoding", "connection", "upgrade", "accept-encoding", "authorization", "keep-alive", "te",
+            "trailer");
+
     /** How often a watched event loop runs its delay probe (see {@link LoopDelayWatch}). */
     static final long PROBE_INTERVAL_NANOS = 1_000_000L;
 
     private LlmClient(URI baseUrl, String apiKey, Duration connectTimeout, Duration firstTokenTimeout,
                       Duration idleTimeout, Duration requestTimeout, int maxConnections, Map<String, String> headers,
-                      int ioThreads, Duration connectionKeepAlive) {
+                      int ioThreads, Duration connectionKeepAlive, java.security.KeyStore trustStore) {
+        this.trustStore = trustStore;
         this.baseUrl = baseUrl;
         this.apiKey = apiKey;
         this.connectTimeout = connectTimeout;
@@ -230,12 +248,16 @@ public final class LlmClient implements RequestSender {
         if (baseUrl.getHost() == null) {
             throw new IllegalArgumentException("baseUrl must name a host, was " + baseUrl);
         }
+        if (baseUrl.getPort() > 65_535) {
+            throw new IllegalArgumentException("baseUrl's port must be 1..65535, was " + baseUrl.getPort() + " in "
+                    + baseUrl);
+        }
         if (baseUrl.getQuery() != null || baseUrl.getFragment() != null) {
             throw new IllegalArgumentException("baseUrl must not have a query or fragment, was " + baseUrl);
         }
         return new LlmClient(baseUrl, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUT, DEFAULT_IDLE_TIMEOUT,
                 DEFAULT_REQUEST_TIMEOUT, DEFAULT_MAX_CONNECTIONS, Map.of(), DEFAULT_IO_THREADS,
-                DEFAULT_CONNECTION_KEEP_ALIVE);
+                DEFAULT_CONNECTION_KEEP_ALIVE, null);
     }
 
     /**
@@ -249,7 +271,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("apiKey must be non-blank and on one line (or null for none)");
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, ioThreads, connectionKeepAlive);
+                maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -260,7 +282,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient connectTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, Checks.positive("connectTimeout", timeout), firstTokenTimeout, idleTimeout,
-                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -271,7 +293,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient firstTokenTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, Checks.positive("firstTokenTimeout", timeout), idleTimeout,
-                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -282,7 +304,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient idleTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, Checks.positive("idleTimeout", timeout),
-                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive);
+                requestTimeout, maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -293,7 +315,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient requestTimeout(Duration timeout) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout,
-                Checks.positive("requestTimeout", timeout), maxConnections, headers, ioThreads, connectionKeepAlive);
+                Checks.positive("requestTimeout", timeout), maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -308,12 +330,15 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("maxConnections must be >= 1, was " + n);
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout, n,
-                headers, ioThreads, connectionKeepAlive);
+                headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
      * A copy that sends one more header on every request (replacing a previous value of that name).
-     * Header values are not shown by {@link #toString()}.
+     * Header values are not shown by {@link #toString()}. Headers the client writes itself (framing
+     * and connection: {@code Host}, {@code Content-Length}, {@code Transfer-Encoding},
+     * {@code Connection}, {@code Keep-Alive}, {@code Upgrade}, {@code TE}, {@code Trailer},
+     * {@code Accept-Encoding}; and {@code Authorization}, set by {@link #apiKey}) are refused.
      *
      * @param name  the header name
      * @param value the value
@@ -328,10 +353,33 @@ public final class LlmClient implements RequestSender {
         if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("header value of " + name + " must be on one line");
         }
+        if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("header " + name + " is set by the client (it frames the request "
+                    + "or the connection: Host, Content-Length, Transfer-Encoding, Connection, Upgrade, "
+                    + "Accept-Encoding, Authorization via apiKey(...)); remove it from header(...)");
+        }
         Map<String, String> h = new LinkedHashMap<>(headers);
         h.put(name, value);
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, java.util.Collections.unmodifiableMap(h), ioThreads, connectionKeepAlive);
+                maxConnections, java.util.Collections.unmodifiableMap(h), ioThreads, connectionKeepAlive, trustStore);
+    }
+
+    /**
+     * A copy that trusts the certificates of {@code trustStore} for {@code https} instead of the JDK's
+     * default trust store (a server with a self-signed or a private CA's certificate). Host names are
+     * still verified.
+     *
+     * <pre>{@code
+     * KeyStore ks = KeyStore.getInstance(Path.of("ca.p12").toFile(), password);
+     * LlmClient c = LlmClient.create(URI.create("https://gpu-box:8443")).trustStore(ks);
+     * }</pre>
+     *
+     * @param trustStore the trusted certificates, or {@code null} for the JDK's defaults
+     * @return the copy
+     */
+    public LlmClient trustStore(java.security.KeyStore trustStore) {
+        return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
+                maxConnections, headers, ioThreads, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -401,7 +449,7 @@ public final class LlmClient implements RequestSender {
             throw new IllegalArgumentException("ioThreads must be 1..64, was " + n);
         }
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, n, connectionKeepAlive);
+                maxConnections, headers, n, connectionKeepAlive, trustStore);
     }
 
     /**
@@ -428,7 +476,7 @@ public final class LlmClient implements RequestSender {
      */
     public LlmClient connectionKeepAlive(Duration d) {
         return new LlmClient(baseUrl, apiKey, connectTimeout, firstTokenTimeout, idleTimeout, requestTimeout,
-                maxConnections, headers, ioThreads, Checks.positive("connectionKeepAlive", d));
+                maxConnections, headers, ioThreads, Checks.positive("connectionKeepAlive", d), trustStore);
     }
 
     /**
@@ -466,6 +514,68 @@ public final class LlmClient implements RequestSender {
     @Override
     public CompletableFuture<RequestRecord> sendAt(CompletionRequest request, long index, long scheduledNanos) {
         return submit(request, index, scheduledNanos, true);
+    }
+
+    /**
+     * Builds the event loops, opens up to {@code concurrency} connections (at most
+     * {@link #maxConnections()}) and keeps them idle in the pool, and runs the request encoder and
+     * the stream decoders once so their classes are loaded: a run that starts after this pays for
+     * none of it in its first requests. Waits for the connections up to the connect timeout (at most
+     * 10 s); connections that fail are not an error here (the run's requests report why).
+     *
+     * <pre>{@code
+     * client.prepare(template, 4);   // before fixing the run's time origin
+     * }</pre>
+     *
+     * @param template    a request like those to come
+     * @param concurrency connections to open (at least 1)
+     */
+    @Override
+    public void prepare(CompletionRequest template, int concurrency) {
+        Resources rt;
+        try {
+            rt = resources();
+        } catch (UnresolvedHost | IllegalStateException e) {
+            LOG.debug("not prepared: {}", e.getMessage());
+            return;
+        }
+        warmHotPath(template);
+        int total = Math.max(1, Math.min(concurrency, maxConnections));
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(rt.pools.length);
+        for (int k = 0; k < rt.pools.length; k++) {
+            Pool p = rt.pools[k];
+            int n = total / rt.pools.length + (k < total % rt.pools.length ? 1 : 0);
+            try {
+                p.loop.execute(() -> p.preconnect(n, ready::countDown));
+            } catch (RejectedExecutionException e) {
+                ready.countDown();
+            }
+        }
+        long waitMillis = Math.min(10_000L, Math.max(1, connectTimeout.toMillis()));
+        try {
+            if (!ready.await(waitMillis, TimeUnit.MILLISECONDS)) {
+                LOG.debug("not every connection was open within {} ms of prepare()", waitMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Runs the encoder and decoders once on this thread (class loading and linking, not JIT). */
+    private static void warmHotPath(CompletionRequest template) {
+        try {
+            RequestBodies.write(template);
+            byte[] sample = ("data: {\"choices\":[{\"text\":\"a\",\"finish_reason\":\"length\"}],"
+                    + "\"usage\":{\"completion_tokens\":1,\"prompt_tokens\":1},"
+                    + "\"timings\":{\"prompt_n\":1,\"prompt_ms\":1.0}}\n\ndata: [DONE]\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+            ChunkInterpreter interpreter = new ChunkInterpreter(false);
+            SseDecoder decoder = new SseDecoder((type, data, offset, length) -> interpreter.interpret(data, offset, length));
+            decoder.feed(sample, 0, sample.length);
+            decoder.end();
+        } catch (RuntimeException e) {
+            LOG.debug("warming the decoders failed: {}", e.toString());
+        }
     }
 
     /** True: {@link #sendAt} holds requests on the event loop until they are due. */
@@ -690,7 +800,8 @@ public final class LlmClient implements RequestSender {
         if (baseUrl.getPort() >= 0) {
             h.append(':').append(baseUrl.getPort());
         }
-        h.append("\r\nUser-Agent: qmeter\r\nContent-Type: application/json\r\nAccept: ")
+        // identity: the client times the bytes as they arrive and decodes no compression
+        h.append("\r\nUser-Agent: qmeter\r\nAccept-Encoding: identity\r\nContent-Type: application/json\r\nAccept: ")
                 .append(stream ? "text/event-stream" : "application/json");
         if (apiKey != null) {
             h.append("\r\nAuthorization: Bearer ").append(apiKey);
@@ -727,6 +838,7 @@ public final class LlmClient implements RequestSender {
                 + ", idleTimeout=" + idleTimeout + ", requestTimeout=" + requestTimeout
                 + ", maxConnections=" + maxConnections + ", ioThreads=" + ioThreads
                 + ", connectionKeepAlive=" + connectionKeepAlive
+                + (trustStore == null ? "" : ", trustStore=(set)")
                 + ", headers=" + new ArrayList<>(headers.keySet()) + "]";
     }
 
@@ -750,8 +862,15 @@ public final class LlmClient implements RequestSender {
         SslContext ssl = null;
         if ("https".equalsIgnoreCase(baseUrl.getScheme())) {
             try {
-                ssl = SslContextBuilder.forClient().build();
-            } catch (SSLException e) {
+                SslContextBuilder b = SslContextBuilder.forClient();
+                if (trustStore != null) {
+                    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                    tmf.init(trustStore);
+                    b = b.trustManager(tmf);
+                }
+                ssl = b.build();
+            } catch (SSLException | java.security.GeneralSecurityException e) {
                 throw new IllegalStateException("TLS is not available: " + e.getMessage(), e);
             }
         }
@@ -764,6 +883,14 @@ public final class LlmClient implements RequestSender {
             throw new UnresolvedHost("cannot resolve the host of " + baseUrl + ": " + e.getMessage());
         }
         boolean epoll = Epoll.isAvailable();
+        if (!epoll && NIO_WARNED.compareAndSet(false, true)) {
+            LOG.warn("native epoll is not available on {} {} ({}); LlmClient falls back to Java NIO: send timing is "
+                    + "coarser (no nanosecond timerfd), each read costs more, and the microsecond figures of "
+                    + "qmeter-bench do not hold; on Linux x86-64 or aarch64 put netty-transport-native-epoll "
+                    + "with the classifier linux-x86_64 or linux-aarch_64 on the class path",
+                    System.getProperty("os.name"), System.getProperty("os.arch"),
+                    Epoll.unavailabilityCause() == null ? "no cause given" : Epoll.unavailabilityCause().toString());
+        }
         // never more loops than connections: each loop owns at least one
         int loops = Math.min(ioThreads, maxConnections);
         DefaultThreadFactory threads = new DefaultThreadFactory("qmeter-io", true, Thread.MAX_PRIORITY);

@@ -338,6 +338,59 @@ final class Pool {
         }
     }
 
+    /**
+     * Sends {@code ex} again on a fresh connection (its reused one was closed by the server before
+     * any byte of the response came): the idle ones may have been closed by the same server just as
+     * well. Without room for one more connection it waits first in line for the next.
+     */
+    void retry(Exchange ex) {
+        if (open < limit) {
+            connect(ex);
+        } else {
+            ex.queued = true;
+            waiting.addFirst(ex);
+        }
+    }
+
+    /**
+     * Opens connections until {@code n} are idle or the limit is reached, keeps them idle, and runs
+     * {@code done} once all attempts ended (on the loop).
+     */
+    void preconnect(int n, Runnable done) {
+        int want = Math.min(n - idle.size(), limit - open);
+        if (want <= 0 || client.isClosed()) {
+            done.run();
+            return;
+        }
+        int[] left = {want};
+        for (int k = 0; k < want; k++) {
+            open++;
+            opened++;
+            ChannelFuture f = bootstrap.connect();
+            f.addListener(x -> {
+                Runnable end = () -> {
+                    if (f.isSuccess()) {
+                        Connection c = f.channel().pipeline().get(Connection.class);
+                        c.preopened = true;
+                        c.channel.alloc().directBuffer(1024).release(); // the loop's allocator, built now
+                        release(c, true);
+                    } else {
+                        open--;
+                        serveWaiting();
+                    }
+                    if (--left[0] == 0) {
+                        done.run();
+                    }
+                };
+                if (loop.inEventLoop()) {
+                    end.run();
+                } else {
+                    loop.execute(end);
+                }
+            });
+        }
+    }
+
     /** An exchange waiting for a connection ended (timeout, cancel): it no longer wants one. */
     void forget(Exchange ex) {
         ex.queued = false;
@@ -449,6 +502,10 @@ final class Pool {
         Channel channel;
         Exchange current;
         long idleSinceNanos;
+        /** Requests written to this connection so far: a connection that carried one before is a reused one. */
+        int uses;
+        /** Opened ahead of the run ({@link #preconnect}) and idle before its first request: reused too. */
+        boolean preopened;
         /** Set during {@link #channelRead}: the response ended (and may the connection be reused?), or broke. */
         private boolean ended;
         private boolean endKeepAlive;
@@ -462,6 +519,7 @@ final class Pool {
         /** The exchange about to write its request here. */
         void assign(Exchange ex) {
             current = ex;
+            uses++;
             parser.expectResponse();
         }
 
@@ -478,6 +536,9 @@ final class Pool {
             }
             try {
                 readNanos = System.nanoTime();
+                if (current != null) {
+                    current.responseBegan();
+                }
                 ended = false;
                 broken = false;
                 if (!parser.feed(buf) || current == null && !ended && !broken) {
@@ -528,6 +589,16 @@ final class Pool {
             broken = true;
             if (ex != null) {
                 ex.malformedHttp(why);
+            }
+        }
+
+        @Override
+        public void onUnsupported(String why) {
+            Exchange ex = current;
+            current = null;
+            broken = true;
+            if (ex != null) {
+                ex.unsupportedResponse(why);
             }
         }
 

@@ -68,6 +68,19 @@ public interface RequestSender extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Gets ready to send {@code template}-like requests at up to {@code concurrency} at once, before
+     * a run fixes its time origin, so that nothing the sender builds once (threads, event loops,
+     * connections, the classes of its hot path) is paid by the run's first requests. Blocks until
+     * ready or until it gives up; a sender that cannot get ready (the server is down) returns anyway,
+     * and its requests then report why. Does nothing by default.
+     *
+     * @param template    a request like those the run will send
+     * @param concurrency how many requests the run expects in flight at once (at least 1)
+     */
+    default void prepare(CompletionRequest template, int concurrency) {
+    }
+
     /** Releases connections; idempotent. */
     @Override
     void close();

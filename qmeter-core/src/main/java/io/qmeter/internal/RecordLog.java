@@ -2,6 +2,7 @@ package io.qmeter.internal;
 
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
+import io.qmeter.metrics.ServerTimings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,6 +28,7 @@ public final class RecordLog {
     private static final int ARENA_BLOCK = 1 << 17;
     private static final Outcome[] OUTCOMES = Outcome.values();
     private static final int COUNTED_FROM_CHUNKS = 1 << 8;
+    private static final int RETRIED = 1 << 9;
 
     /** One block of records, field by field. */
     private static final class Block {
@@ -52,6 +54,7 @@ public final class RecordLog {
         final Object[] error;
         final Object[] text;
         final Object[] chunkTokens;
+        final Object[] serverTimings;
         int size;
 
         Block(int capacity) {
@@ -75,6 +78,7 @@ public final class RecordLog {
             error = new Object[capacity];
             text = new Object[capacity];
             chunkTokens = new Object[capacity];
+            serverTimings = new Object[capacity];
         }
     }
 
@@ -109,11 +113,13 @@ public final class RecordLog {
         b.outputRequested[i] = r.outputTokensRequested();
         b.outputServed[i] = r.outputTokensServed();
         b.httpStatus[i] = r.httpStatus();
-        b.flags[i] = r.outcome().ordinal() | (r.outputCountedFromChunks() ? COUNTED_FROM_CHUNKS : 0);
+        b.flags[i] = r.outcome().ordinal() | (r.outputCountedFromChunks() ? COUNTED_FROM_CHUNKS : 0)
+                | (r.retried() ? RETRIED : 0);
         b.finishReason[i] = r.finishReason();
         b.error[i] = r.error();
         b.text[i] = r.text();
         b.chunkTokens[i] = r.chunkTokens();
+        b.serverTimings[i] = r.serverTimings();
         long[] chunks = r.chunkNanos();
         int n = chunks.length;
         if (arenaTop == null || arenaTop.length - arenaUsed < n) {
@@ -154,7 +160,8 @@ public final class RecordLog {
                         (int[]) b.chunkTokens[i], b.inputRequested[i], b.inputServed[i], b.outputRequested[i],
                         b.outputServed[i], (b.flags[i] & COUNTED_FROM_CHUNKS) != 0, (String) b.finishReason[i],
                         OUTCOMES[b.flags[i] & 0xFF], b.httpStatus[i], (String) b.error[i], (String) b.text[i],
-                        b.dispatch[i]).relativeTo(originNanos));
+                        b.dispatch[i], (b.flags[i] & RETRIED) != 0, (ServerTimings) b.serverTimings[i])
+                        .relativeTo(originNanos));
             }
         }
         return out;

@@ -84,6 +84,12 @@ public final class LoadRunner implements AutoCloseable {
     /** The sender holds requests until due ({@link RequestSender#sendAt}); only without an in-flight cap. */
     private final boolean ahead;
     private boolean capClosed; // guarded by capLock
+    /** The closed loop this run keeps busy, or null for an open-loop schedule. */
+    private final ClosedLoop closedLoop;
+    /** Closed loop: one token per stream that is free to send (completions put theirs back). */
+    private final java.util.concurrent.BlockingQueue<Boolean> freeStreams;
+    /** A closed loop bounded by a request count only: the window's end is not known until it ends. */
+    private static final long OPEN_END_NANOS = Long.MAX_VALUE / 4;
 
     private final AtomicLong outstanding = new AtomicLong(1);
     private final AtomicLong measuredOutstanding = new AtomicLong(1);
@@ -94,6 +100,10 @@ public final class LoadRunner implements AutoCloseable {
     private volatile Thread dispatcher;
     private volatile String endReason = "not started";
     private long t0;
+    /** The workload's prompts, opened before t0; the dispatcher's only after it starts. */
+    private Iterator<PromptSpec> prompts;
+    private CompletionRequest pendingFirst;
+    private RuntimeException promptsFailure;
     private long[] preOffsets;
     private long scheduleEndNanos;
     private long windowStartNanos;
@@ -119,7 +129,9 @@ public final class LoadRunner implements AutoCloseable {
         this.sender = Objects.requireNonNull(sender, "sender");
         this.sensor = sensor;
         this.permits = plan.maxInFlight() > 0 ? new Semaphore(plan.maxInFlight()) : null;
-        this.ahead = permits == null && sender.sendsAhead();
+        this.closedLoop = plan.arrivals() instanceof ClosedLoop c ? c : null;
+        this.ahead = permits == null && sender.sendsAhead() && closedLoop == null;
+        this.freeStreams = closedLoop == null ? null : new java.util.concurrent.LinkedBlockingQueue<>();
     }
 
     /**
@@ -134,7 +146,10 @@ public final class LoadRunner implements AutoCloseable {
             throw new IllegalStateException("a LoadRunner runs once; create another for the next run");
         }
         prepareSchedule();
-        Thread d = new Thread(this::dispatchLoop, "qmeter-dispatcher");
+        preparePrompts();
+        prepareSender();
+        Thread d = new Thread(closedLoop != null ? this::closedLoopDispatch : this::dispatchLoop,
+                "qmeter-dispatcher");
         d.setDaemon(true);
         d.setPriority(Thread.MAX_PRIORITY);
         dispatcher = d;
@@ -193,6 +208,63 @@ public final class LoadRunner implements AutoCloseable {
                 stopped.get(), loopDelay);
     }
 
+    /**
+     * Lets the sender build what it builds once (event loops, connections, hot-path classes) before
+     * t0: a run that paid for it would show the client's own start-up as lag in its first requests.
+     */
+    private void prepareSender() {
+        long began = System.nanoTime();
+        try {
+            sender.prepare(pendingFirst != null ? pendingFirst : plan.template(), warmConcurrency());
+        } catch (RuntimeException e) {
+            LOG.warn("the sender could not get ready before the run ({}); its first requests may pay for it", e.toString());
+        }
+        LOG.debug("sender prepared in {} ms", (System.nanoTime() - began) / 1e6);
+    }
+
+    /**
+     * Opens the workload and builds the first request before t0 (a workload's first prompt may cost
+     * milliseconds: tables, files); a failure is the dispatcher's to report.
+     */
+    private void preparePrompts() {
+        try {
+            prompts = plan.workload().prompts(plan.seed());
+            if (prompts.hasNext()) {
+                pendingFirst = plan.template().withPrompt(prompts.next());
+            }
+        } catch (RuntimeException e) {
+            promptsFailure = e;
+        }
+    }
+
+    /** Whether the workload has another request. */
+    private boolean hasNextRequest() {
+        if (promptsFailure != null) {
+            throw promptsFailure;
+        }
+        return pendingFirst != null || prompts.hasNext();
+    }
+
+    /** The workload's next request (the first was built before t0). */
+    private CompletionRequest nextRequest() {
+        CompletionRequest r = pendingFirst;
+        if (r != null) {
+            pendingFirst = null;
+            return r;
+        }
+        return plan.template().withPrompt(prompts.next());
+    }
+
+    /** The concurrency the sender is told to expect: the in-flight cap, else a few requests. */
+    private int warmConcurrency() {
+        if (plan.maxInFlight() > 0) {
+            return plan.maxInFlight();
+        }
+        double rate = plan.arrivals().ratePerSecond();
+        // a few: about 50 ms worth of arrivals, between 1 and 8 (more are opened as needed)
+        return Double.isFinite(rate) && rate > 0 ? (int) Math.max(1, Math.min(8, Math.ceil(rate * 0.05))) : 4;
+    }
+
     /** Starts sampling the sender's loop delay over the measured window; null when it has none or fails. */
     private LoopDelayWatch watchLoop() {
         try {
@@ -229,6 +301,12 @@ public final class LoadRunner implements AutoCloseable {
     private void prepareSchedule() {
         long durationNanos = plan.duration() == null ? -1 : plan.duration().toNanos();
         windowStartNanos = plan.warmup().toNanos();
+        if (closedLoop != null) {
+            scheduleEndNanos = durationNanos;
+            windowEndNanos = durationNanos < 0 ? OPEN_END_NANOS
+                    : Math.max(windowStartNanos, durationNanos - plan.cooldown().toNanos());
+            return;
+        }
         if (plan.maxRequests() >= 0 || plan.arrivals().isFinite()) {
             // the end of a count-bounded schedule is known only once its offsets are drawn
             PrimitiveIterator.OfLong it = plan.arrivals().offsetsNanos(plan.arrivalSeed());
@@ -275,7 +353,6 @@ public final class LoadRunner implements AutoCloseable {
         long i = 0;
         String reason;
         try {
-            Iterator<PromptSpec> prompts = plan.workload().prompts(plan.seed());
             while (true) {
                 if (stopped.get()) {
                     reason = "cancelled";
@@ -298,7 +375,7 @@ public final class LoadRunner implements AutoCloseable {
                     scheduleCompleted = true;
                     break;
                 }
-                if (!prompts.hasNext()) {
+                if (!hasNextRequest()) {
                     reason = "workload " + plan.workload().name() + " exhausted after " + i + " prompts";
                     break;
                 }
@@ -306,7 +383,7 @@ public final class LoadRunner implements AutoCloseable {
                     measuredOpen = false;
                     finishMeasured();
                 }
-                CompletionRequest request = plan.template().withPrompt(prompts.next());
+                CompletionRequest request = nextRequest();
                 long due = t0 + off;
                 long now;
                 if (ahead) {
@@ -333,6 +410,77 @@ public final class LoadRunner implements AutoCloseable {
                 dispatch(new Item(i, due, now, request, measured));
                 i++;
             }
+        } catch (RuntimeException | Error e) {
+            reason = "the dispatcher failed after " + i + " requests: " + e;
+            LOG.error("load dispatcher failed", e);
+        }
+        endReason = reason;
+        if (measuredOpen) {
+            finishMeasured();
+        }
+        if (outstanding.decrementAndGet() == 0) {
+            allDone.complete(null);
+        }
+        dispatchDone.complete(null);
+    }
+
+    /**
+     * The closed loop: sends a request whenever a stream is free (all of them at t0), until the
+     * duration or the request count is reached. Each request's scheduled time is when it is sent.
+     */
+    private void closedLoopDispatch() {
+        for (int k = 0; k < closedLoop.streams(); k++) {
+            freeStreams.add(Boolean.TRUE);
+        }
+        long durationNanos = plan.duration() == null ? -1 : plan.duration().toNanos();
+        boolean measuredOpen = true;
+        long i = 0;
+        String reason;
+        try {
+            waitUntil(t0, 0);
+            while (true) {
+                if (stopped.get()) {
+                    reason = "cancelled";
+                    break;
+                }
+                if (plan.maxRequests() >= 0 && i >= plan.maxRequests()) {
+                    reason = "request count reached (" + i + ", " + closedLoop.name() + ")";
+                    break;
+                }
+                long now = System.nanoTime();
+                if (durationNanos >= 0 && now - t0 >= durationNanos) {
+                    reason = "duration reached (" + plan.duration() + ", " + i + " requests, " + closedLoop.name() + ")";
+                    scheduleCompleted = true;
+                    break;
+                }
+                long waitNanos = durationNanos >= 0 ? t0 + durationNanos - now : 10_000_000L;
+                if (freeStreams.poll(Math.min(waitNanos, 10_000_000L), TimeUnit.NANOSECONDS) == null) {
+                    continue; // look at the bounds and the cancellation again
+                }
+                if (!hasNextRequest()) {
+                    reason = "workload " + plan.workload().name() + " exhausted after " + i + " prompts";
+                    break;
+                }
+                now = System.nanoTime();
+                long off = now - t0;
+                if (durationNanos >= 0 && off >= durationNanos) {
+                    reason = "duration reached (" + plan.duration() + ", " + i + " requests, " + closedLoop.name() + ")";
+                    scheduleCompleted = true;
+                    break;
+                }
+                if (measuredOpen && off > windowEndNanos) {
+                    measuredOpen = false;
+                    finishMeasured();
+                }
+                CompletionRequest request = nextRequest();
+                boolean measured = off >= windowStartNanos && off <= windowEndNanos;
+                lastOffsetNanos = off;
+                dispatch(new Item(i, now, now, request, measured));
+                i++;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            reason = "the dispatcher was interrupted after " + i + " requests";
         } catch (RuntimeException | Error e) {
             reason = "the dispatcher failed after " + i + " requests: " + e;
             LOG.error("load dispatcher failed", e);
@@ -446,6 +594,9 @@ public final class LoadRunner implements AutoCloseable {
         finish(it, rec);
         if (permits != null) {
             drain();
+        }
+        if (freeStreams != null) {
+            freeStreams.add(Boolean.TRUE); // the stream is free: the closed loop sends its next request
         }
     }
 

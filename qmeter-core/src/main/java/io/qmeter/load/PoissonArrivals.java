@@ -35,6 +35,24 @@ public record PoissonArrivals(double ratePerSecond) implements ArrivalProcess {
 
     @Override
     public Map<String, Object> describe() {
-        return Map.of("name", name(), "process", "poisson", "ratePerSecond", ratePerSecond);
+        return Map.of("name", name(), "process", "poisson", "ratePerSecond", ratePerSecond, "schedule",
+                "poisson: independent exponential gaps (the count in a short run varies)");
+    }
+
+    /**
+     * A Poisson schedule with exactly {@code round(rate × span)} arrivals in {@code span}: the
+     * process conditioned on its count (the arrival times are then uniform order statistics), so a
+     * short run offers its target rate instead of what one draw of the count gave (15 s at
+     * 0.5 req/s: always 8 requests, not anywhere from 2 to 14).
+     *
+     * <pre>{@code
+     * ArrivalProcess a = QMeter.poisson(0.5).exactly(Duration.ofSeconds(15));
+     * }</pre>
+     *
+     * @param span the schedule's length, &gt; 0 (use it as the run's duration too)
+     * @return the finite process
+     */
+    public ExactPoissonArrivals exactly(java.time.Duration span) {
+        return new ExactPoissonArrivals(ratePerSecond, span);
     }
 }

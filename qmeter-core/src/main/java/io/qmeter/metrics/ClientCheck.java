@@ -8,7 +8,9 @@ import java.util.Locale;
  * The load generator's self-check: did it hold its schedule, and did it read responses on time?
  * Schedule lag is dispatch − scheduled per measured request (waiting for an in-flight cap is queue
  * delay, not lag). The achieved rate counts requests handed to the connection (sent) inside the
- * window; it is compared with the schedule's own rate in the window (so Poisson noise in a short run
+ * window; it is compared with the schedule's own rate in the window (both counted over the half-open
+ * window {@code [start, end)}, so the request due exactly at the end, always sent a little after it,
+ * counts on neither side) (so Poisson noise in a short run
  * never fails the check); the nominal target rate is reported beside it. Loop delay is the receive
  * side: how late the client's event loops ran over the window (sampled every millisecond, see
  * {@link io.qmeter.client.LoopDelayWatch}); a token is timestamped when its loop reads it, so TTFT
@@ -23,8 +25,8 @@ import java.util.Locale;
  * @param loopDelay              the client's event-loop delay over the window; count 0 when the
  *                               sender does not sample it
  * @param targetRatePerSecond    the arrival process's nominal rate
- * @param scheduledRatePerSecond requests scheduled in the window ÷ its length
- * @param achievedRatePerSecond  requests sent in the window ÷ its length
+ * @param scheduledRatePerSecond requests scheduled in {@code [start, end)} ÷ the window's length
+ * @param achievedRatePerSecond  requests sent in {@code [start, end)} ÷ the window's length
  * @param thresholds             the thresholds applied
  * @param valid                  whether the client kept up
  * @param reasons                why not (empty when valid)
@@ -71,14 +73,20 @@ public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, doub
         long sent = 0;
         for (RequestRecord r : records) {
             if (window.contains(r)) {
-                scheduled++;
                 if (r.dispatchNanos() >= 0) {
                     lag.record(r.scheduleLagNanos());
                 }
             }
+            // Both rates count over the half-open window [start, end): a count-bounded run's window
+            // ends exactly at its last scheduled time, and that request is always sent a little after
+            // it, so counting it on the schedule's side but not on the sends' side overstated the
+            // scheduled rate by one request (requests(19) at 20/s was always "too slow").
+            if (r.scheduledNanos() >= window.startNanos() && r.scheduledNanos() < window.endNanos()) {
+                scheduled++;
+            }
             long sendTime = r.sentNanos() >= 0 ? r.sentNanos()
                     : r.outcome() == Outcome.CANCELLED ? -1 : r.dispatchNanos();
-            if (sendTime >= window.startNanos() && sendTime <= window.endNanos()) {
+            if (sendTime >= window.startNanos() && sendTime < window.endNanos()) {
                 sent++;
             }
         }

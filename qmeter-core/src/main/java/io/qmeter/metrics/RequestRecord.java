@@ -39,12 +39,20 @@ import java.util.Objects;
  *                                (schedule lag = dispatch − scheduled), or -1 when the record was made
  *                                outside a load run; a {@link io.qmeter.client.RequestSender} uses the
  *                                17-argument constructor, which leaves it -1
+ * @param retried                 true when the request was sent a second time, on a fresh connection,
+ *                                because the pooled connection it was first written to had been closed
+ *                                by the server before any byte of the response arrived; its times are
+ *                                those of the second attempt ({@code sent} after the retry, so the
+ *                                retry's cost shows as queue delay and in TTFT)
+ * @param serverTimings           what the server said it spent (llama.cpp's {@code timings}), or
+ *                                {@code null} when it said nothing
  */
 public record RequestRecord(long index, long scheduledNanos, long sentNanos, long firstTokenNanos,
                             long lastTokenNanos, long[] chunkNanos, int[] chunkTokens,
                             int inputTokensRequested, int inputTokensServed, int outputTokensRequested,
                             int outputTokensServed, boolean outputCountedFromChunks, String finishReason,
-                            Outcome outcome, int httpStatus, String error, String text, long dispatchNanos) {
+                            Outcome outcome, int httpStatus, String error, String text, long dispatchNanos,
+                            boolean retried, ServerTimings serverTimings) {
 
     private static final long[] NO_CHUNKS = new long[0];
 
@@ -78,6 +86,38 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
         this(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunkNanos, chunkTokens,
                 inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
                 outputCountedFromChunks, finishReason, outcome, httpStatus, error, text, -1);
+    }
+
+    /**
+     * A record without retry and server timings.
+     *
+     * @param index                   position in the schedule
+     * @param scheduledNanos          scheduled time
+     * @param sentNanos               send time, or -1
+     * @param firstTokenNanos         first content token, or -1
+     * @param lastTokenNanos          last content token, or -1
+     * @param chunkNanos              content chunk arrival times
+     * @param chunkTokens             tokens per chunk, or null for one per chunk
+     * @param inputTokensRequested    requested prompt length
+     * @param inputTokensServed       served prompt length, or -1
+     * @param outputTokensRequested   requested output length
+     * @param outputTokensServed      served output length
+     * @param outputCountedFromChunks whether the output length was counted from chunks
+     * @param finishReason            finish reason, or null
+     * @param outcome                 the outcome
+     * @param httpStatus              HTTP status, or 0
+     * @param error                   error message, or null
+     * @param text                    generated text, or null
+     * @param dispatchNanos           dispatch time, or -1
+     */
+    public RequestRecord(long index, long scheduledNanos, long sentNanos, long firstTokenNanos,
+                         long lastTokenNanos, long[] chunkNanos, int[] chunkTokens,
+                         int inputTokensRequested, int inputTokensServed, int outputTokensRequested,
+                         int outputTokensServed, boolean outputCountedFromChunks, String finishReason,
+                         Outcome outcome, int httpStatus, String error, String text, long dispatchNanos) {
+        this(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunkNanos, chunkTokens,
+                inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
+                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text, dispatchNanos, false, null);
     }
 
     /** Validates the record. */
@@ -148,6 +188,19 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
     }
 
     /**
+     * The client's share of TTFT: TTFT − the server's own prefill time ({@link ServerTimings#promptMillis()}),
+     * i.e. queueing in the server, the network and the client; compare it with TTFT to see what a
+     * slow first token is made of.
+     *
+     * @return nanos, or -1 when there was no first token or the server reported no prompt time
+     */
+    public long clientShareOfTtftNanos() {
+        long prompt = serverTimings == null ? -1 : serverTimings.promptNanos();
+        long ttft = ttftNanos();
+        return prompt < 0 || ttft < 0 ? -1 : ttft - prompt;
+    }
+
+    /**
      * Schedule lag: when the dispatcher took the request off its schedule − scheduled. It excludes
      * waiting for an in-flight cap (that is queue delay).
      *
@@ -166,7 +219,8 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
     public RequestRecord withDispatchNanos(long dispatchNanos) {
         return new RequestRecord(index, scheduledNanos, sentNanos, firstTokenNanos, lastTokenNanos, chunkNanos,
                 chunkTokens, inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
-                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text, dispatchNanos);
+                outputCountedFromChunks, finishReason, outcome, httpStatus, error, text, dispatchNanos, retried,
+                serverTimings);
     }
 
     /**
@@ -184,7 +238,7 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
                 shift(firstTokenNanos, originNanos), shift(lastTokenNanos, originNanos), chunks, chunkTokens,
                 inputTokensRequested, inputTokensServed, outputTokensRequested, outputTokensServed,
                 outputCountedFromChunks, finishReason, outcome, httpStatus, error, text,
-                shift(dispatchNanos, originNanos));
+                shift(dispatchNanos, originNanos), retried, serverTimings);
     }
 
     private static long shift(long t, long origin) {
@@ -202,7 +256,8 @@ public record RequestRecord(long index, long scheduledNanos, long sentNanos, lon
                 && outputCountedFromChunks == r.outputCountedFromChunks
                 && Objects.equals(finishReason, r.finishReason) && outcome == r.outcome
                 && httpStatus == r.httpStatus && Objects.equals(error, r.error) && Objects.equals(text, r.text)
-                && dispatchNanos == r.dispatchNanos;
+                && dispatchNanos == r.dispatchNanos && retried == r.retried
+                && Objects.equals(serverTimings, r.serverTimings);
     }
 
     @Override

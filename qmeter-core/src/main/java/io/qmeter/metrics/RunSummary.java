@@ -56,6 +56,14 @@ import java.util.Objects;
  *                                       served output length differs from the requested one
  * @param outputCountedFromChunks        successful measured requests whose output length was counted
  *                                       from chunks (the server sent no usage)
+ * @param retriedRequests                measured requests sent a second time because the server had
+ *                                       closed their pooled connection before responding
+ *                                       ({@link RequestRecord#retried()})
+ * @param serverPromptTime               the server's own prefill time ({@link ServerTimings#promptMillis()})
+ *                                       of successful measured requests that reported it (empty otherwise)
+ * @param clientShareOfTtft              TTFT − the server's prefill time, for the same requests: queueing
+ *                                       in the server, the network and the client (negative values,
+ *                                       which only clock granularity gives, count as 0)
  */
 public record RunSummary(long totalRequests, long warmupRequests, long cooldownRequests, long measuredRequests,
                          long okRequests, long failedRequests, Map<Outcome, Long> outcomes, LatencyStats ttft,
@@ -63,10 +71,13 @@ public record RunSummary(long totalRequests, long warmupRequests, long cooldownR
                          LatencyStats queueDelay, long measuredSpanNanos, double requestThroughputPerSecond,
                          double outputTokenThroughputPerSecond, double windowRequestThroughputPerSecond,
                          double windowOutputTokenThroughputPerSecond, long inputTokens, long outputTokens,
-                         long inputLengthMismatches, long outputLengthMismatches, long outputCountedFromChunks) {
+                         long inputLengthMismatches, long outputLengthMismatches, long outputCountedFromChunks,
+                         long retriedRequests, LatencyStats serverPromptTime, LatencyStats clientShareOfTtft) {
 
-    /** Validates the counts and fills missing outcomes with 0. */
+    /** Validates the counts and fills missing outcomes with 0; missing server timings (old results) are empty. */
     public RunSummary {
+        serverPromptTime = serverPromptTime == null ? LatencyStats.empty() : serverPromptTime;
+        clientShareOfTtft = clientShareOfTtft == null ? LatencyStats.empty() : clientShareOfTtft;
         Objects.requireNonNull(outcomes, "outcomes");
         EnumMap<Outcome, Long> all = new EnumMap<>(Outcome.class);
         for (Outcome o : Outcome.values()) {
@@ -104,6 +115,9 @@ public record RunSummary(long totalRequests, long warmupRequests, long cooldownR
         long inMismatch = 0;
         long outMismatch = 0;
         long fromChunks = 0;
+        long retried = 0;
+        LatencyRecorder serverPrompt = new LatencyRecorder();
+        LatencyRecorder clientShare = new LatencyRecorder();
         for (RequestRecord r : records) {
             if (r.scheduledNanos() < window.startNanos()) {
                 warmup++;
@@ -115,6 +129,9 @@ public record RunSummary(long totalRequests, long warmupRequests, long cooldownR
             }
             measured++;
             outcomes.merge(r.outcome(), 1L, Long::sum);
+            if (r.retried()) {
+                retried++;
+            }
             if (r.sentNanos() >= 0) {
                 queue.record(r.queueDelayNanos());
             }
@@ -122,6 +139,11 @@ public record RunSummary(long totalRequests, long warmupRequests, long cooldownR
                 continue;
             }
             ok++;
+            long prompt = r.serverTimings() == null ? -1 : r.serverTimings().promptNanos();
+            if (prompt >= 0 && r.firstTokenNanos() >= 0) {
+                serverPrompt.record(prompt);
+                clientShare.record(Math.max(0, r.clientShareOfTtftNanos()));
+            }
             if (r.firstTokenNanos() >= 0) {
                 ttft.record(r.ttftNanos());
                 if (r.sentNanos() >= 0) {
@@ -166,7 +188,7 @@ public record RunSummary(long totalRequests, long warmupRequests, long cooldownR
         return new RunSummary(records.size(), warmup, cooldown, measured, ok, measured - ok, outcomes,
                 ttft.stats(), serviceTtft.stats(), tpot.stats(), itl.stats(), e2e.stats(), queue.stats(), span,
                 reqPerS, tokPerS, windowReqPerS, windowTokPerS, inputTokens, outputTokens, inMismatch, outMismatch,
-                fromChunks);
+                fromChunks, retried, serverPrompt.stats(), clientShare.stats());
     }
 
     /**

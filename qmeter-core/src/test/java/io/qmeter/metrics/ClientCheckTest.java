@@ -29,8 +29,8 @@ class ClientCheckTest {
         assertThat(c.valid()).isTrue();
         assertThat(c.reasons()).isEmpty();
         assertThat(c.scheduleLag().p99Millis()).isCloseTo(0.05, within(0.001));
-        assertThat(c.scheduledRatePerSecond()).isCloseTo(101, within(1e-9));
-        // the last request is sent 0.1 ms after the window closes
+        // the request due at the window's end (sent 0.1 ms after it) counts on neither side
+        assertThat(c.scheduledRatePerSecond()).isCloseTo(100, within(1e-9));
         assertThat(c.achievedRatePerSecond()).isCloseTo(100, within(1e-9));
     }
 
@@ -51,7 +51,7 @@ class ClientCheckTest {
         ClientCheck c = ClientCheck.of(run(0.01, 300), new MeasurementWindow(0, ms(1000)), 100,
                 ClientCheckThresholds.defaults());
         assertThat(c.scheduleLag().maxMillis()).isCloseTo(0.01, within(1e-6));
-        assertThat(c.achievedRatePerSecond()).isCloseTo(71, within(1e-9));
+        assertThat(c.achievedRatePerSecond()).isCloseTo(70, within(1e-9));
         assertThat(c.valid()).isFalse();
         assertThat(c.reasons()).singleElement().asString().contains("achieved send rate");
     }
@@ -81,5 +81,21 @@ class ClientCheckTest {
         assertThat(c.loopDelay().count()).isZero();
         assertThat(new ClientCheck(c.scheduleLag(), null, 1, 1, 1, c.thresholds(), true, List.of()).loopDelay())
                 .isEqualTo(LatencyStats.empty());
+    }
+
+    @Test
+    void aShortCountBoundedRunWhoseLastSendFollowsTheWindowsEndIsValid() {
+        // requests(19) at constant(20): the window ends at the last scheduled time (900 ms), and
+        // every request is sent 0.2 ms after it is due, so the last send falls just after the window
+        List<RequestRecord> rs = new ArrayList<>();
+        for (int i = 0; i < 19; i++) {
+            double sched = i * 50;
+            rs.add(Recs.ok(i, sched, sched + 0.2, sched + 5, sched + 6).withDispatchNanos(ms(sched + 0.1)));
+        }
+        ClientCheck c = ClientCheck.of(rs, new MeasurementWindow(0, ms(900)), 20, ClientCheckThresholds.defaults());
+        assertThat(c.reasons()).isEmpty();
+        assertThat(c.valid()).isTrue();
+        assertThat(c.scheduledRatePerSecond()).isCloseTo(20, within(1e-9));
+        assertThat(c.achievedRatePerSecond()).isCloseTo(20, within(1e-9));
     }
 }

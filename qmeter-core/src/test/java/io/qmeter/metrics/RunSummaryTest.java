@@ -152,4 +152,30 @@ class RunSummaryTest {
         assertThat(s.itl().count()).isZero();
         assertThat(s.ttft().count()).isEqualTo(1);
     }
+
+    private static RequestRecord withServer(RequestRecord r, boolean retried, ServerTimings t) {
+        return new RequestRecord(r.index(), r.scheduledNanos(), r.sentNanos(), r.firstTokenNanos(),
+                r.lastTokenNanos(), r.chunkNanos(), r.chunkTokens(), r.inputTokensRequested(), r.inputTokensServed(),
+                r.outputTokensRequested(), r.outputTokensServed(), r.outputCountedFromChunks(), r.finishReason(),
+                r.outcome(), r.httpStatus(), r.error(), r.text(), r.dispatchNanos(), retried, t);
+    }
+
+    @Test
+    void serverPromptTimeAndTheClientShareOfTtftAndRetriesAreSummarised() {
+        List<RequestRecord> rs = List.of(
+                // TTFT 100 ms of which the server's prefill took 60 ms: the client's share 40 ms
+                withServer(ok(0, 0, 1, 100, 110), true, new ServerTimings(5, 60.0, 2, 10.0, -1)),
+                // TTFT 50 ms, prefill 45 ms: share 5 ms
+                withServer(ok(1, 1000, 1000, 1050, 1060), false, new ServerTimings(5, 45.0, 2, 10.0, 3)),
+                // no timings: counted in TTFT only
+                ok(2, 2000, 2000, 2070, 2080));
+        RunSummary s = RunSummary.of(rs, new MeasurementWindow(0, ms(3000)), true);
+        assertThat(s.ttft().count()).isEqualTo(3);
+        assertThat(s.serverPromptTime().count()).isEqualTo(2);
+        assertThat(s.serverPromptTime().maxMillis()).isCloseTo(60, EXACT);
+        assertThat(s.clientShareOfTtft().count()).isEqualTo(2);
+        assertThat(s.clientShareOfTtft().minMillis()).isCloseTo(5, EXACT);
+        assertThat(s.clientShareOfTtft().maxMillis()).isCloseTo(40, EXACT);
+        assertThat(s.retriedRequests()).isEqualTo(1);
+    }
 }

@@ -294,6 +294,10 @@ final class ApiServer {
                 case HTTP_STATUS:
                     return error(res, fault.httpStatus(), "injected fault: HTTP " + fault.httpStatus()
                             + " for request " + index);
+                case CLOSE_AFTER_RESPONSE:
+                    res.header("Connection", "keep-alive").header("Keep-Alive", "timeout=5");
+                    closeAfterLastContent(conn);
+                    break;
                 default:
                     break;
             }
@@ -332,6 +336,27 @@ final class ApiServer {
                 return Mono.<Void>never();
             }
             return json(res, r.status, r.body);
+        });
+    }
+
+    /**
+     * Closes {@code conn} once the response's last content has been written (the server said
+     * keep-alive; this is the fault {@link Fault.Kind#CLOSE_AFTER_RESPONSE}).
+     */
+    private static void closeAfterLastContent(Connection conn) {
+        // after the HTTP codec (towards the tail), where the response still travels as HTTP objects
+        conn.channel().pipeline().addAfter(reactor.netty.NettyPipeline.HttpCodec, "qmeter-close-after-response",
+                new io.netty.channel.ChannelOutboundHandlerAdapter() {
+            @Override
+            public void write(io.netty.channel.ChannelHandlerContext ctx, Object msg,
+                              io.netty.channel.ChannelPromise promise) {
+                boolean last = msg instanceof io.netty.handler.codec.http.LastHttpContent;
+                ctx.write(msg, promise);
+                if (last) {
+                    ctx.flush();
+                    promise.addListener(f -> ctx.close());
+                }
+            }
         });
     }
 

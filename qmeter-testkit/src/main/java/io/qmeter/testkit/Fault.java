@@ -36,7 +36,12 @@ public record Fault(Kind kind, int httpStatus, int afterTokens, Duration gap) {
         /** The response ends cleanly after {@code afterTokens} tokens but before {@code [DONE]} and the usage. */
         CUT,
         /** Tokens are sent at least {@code gap} apart. */
-        SLOW_DRIP
+        SLOW_DRIP,
+        /**
+         * The response is complete and says {@code Keep-Alive: timeout=5}, but the server closes the
+         * connection right after it, as llama.cpp's {@code llama-server} does after a stream.
+         */
+        CLOSE_AFTER_RESPONSE
     }
 
     /** Validates the fields. */
@@ -152,9 +157,24 @@ public record Fault(Kind kind, int httpStatus, int afterTokens, Duration gap) {
     }
 
     /**
+     * The server closes the connection after the complete response although it said keep-alive (as
+     * llama-server does after each stream); with {@code FaultPlan.builder().withProbability(1, ...)}
+     * on every request.
+     *
+     * <pre>{@code
+     * FaultPlan p = FaultPlan.builder().withProbability(1.0, Fault.closeAfterResponse()).build();
+     * }</pre>
+     *
+     * @return the fault
+     */
+    public static Fault closeAfterResponse() {
+        return new Fault(Kind.CLOSE_AFTER_RESPONSE, 0, 0, Duration.ZERO);
+    }
+
+    /**
      * Parses the command-line form {@code KIND[:ARG]}: {@code crash}, {@code hang},
      * {@code stall:TOKENS}, {@code http:STATUS}, {@code malformed[:TOKENS]}, {@code cut:TOKENS},
-     * {@code drip:DURATION} (DURATION as {@code 500ms}, {@code 2s} or ISO-8601 {@code PT2S}).
+     * {@code drip:DURATION}, {@code close} (DURATION as {@code 500ms}, {@code 2s} or ISO-8601 {@code PT2S}).
      *
      * <pre>{@code
      * Fault f = Fault.parse("http:503");
@@ -185,6 +205,8 @@ public record Fault(Kind kind, int httpStatus, int afterTokens, Duration gap) {
                     return cutAfter(arg == null ? 1 : Integer.parseInt(arg));
                 case "drip":
                     return slowDrip(parseDuration(arg == null ? "1s" : arg));
+                case "close":
+                    return closeAfterResponse();
                 default:
                     break;
             }
@@ -192,7 +214,7 @@ public record Fault(Kind kind, int httpStatus, int afterTokens, Duration gap) {
             throw new IllegalArgumentException("fault '" + spec + "' has a bad argument: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("fault must be one of crash, hang, stall:N, http:STATUS, malformed[:N], "
-                + "cut:N, drip:DURATION, was '" + spec + "'");
+                + "cut:N, drip:DURATION, close, was '" + spec + "'");
     }
 
     /**
