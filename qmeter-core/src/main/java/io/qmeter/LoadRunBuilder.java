@@ -348,7 +348,7 @@ public final class LoadRunBuilder {
      * @return the process, or empty when none was set
      */
     public java.util.Optional<ArrivalProcess> arrivalProcess() {
-        return java.util.Optional.ofNullable(arrivals);
+        return java.util.Optional.ofNullable(spec.arrivals());
     }
 
     /**
