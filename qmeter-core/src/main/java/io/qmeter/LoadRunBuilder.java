@@ -683,6 +683,34 @@ public final class LoadRunBuilder {
             throw new IllegalArgumentException("maxInFlight must not be set with closedLoop(" + c.streams()
                     + "), was " + s.maxInFlight() + "; a closed loop's streams are its concurrency");
         }
+        if (s.sender() != null) {
+            // these configure the default HTTP client; a sender of one's own would silently ignore them
+            java.util.List<String> clientOnly = new java.util.ArrayList<>();
+            if (s.apiKey() != null) {
+                clientOnly.add("apiKey");
+            }
+            if (s.connectTimeout() != null) {
+                clientOnly.add("connectTimeout");
+            }
+            if (s.firstTokenTimeout() != null) {
+                clientOnly.add("firstTokenTimeout");
+            }
+            if (s.idleTimeout() != null) {
+                clientOnly.add("idleTimeout");
+            }
+            if (s.requestTimeout() != null) {
+                clientOnly.add("requestTimeout");
+            }
+            if (s.maxConnections() > 0) {
+                clientOnly.add("maxConnections");
+            }
+            if (!clientOnly.isEmpty()) {
+                throw new IllegalArgumentException(String.join(", ", clientOnly) + " configure the default HTTP "
+                        + "client, but a sender was given (" + s.sender().getClass().getSimpleName() + "), which "
+                        + "would ignore them; set them on the sender itself (e.g. LlmClient.create(url)"
+                        + ".requestTimeout(...)) or drop .sender(...)");
+            }
+        }
         if (s.baseUrl() != null && s.sender() == null) {
             // the client's own checks (scheme, host, port range), without opening anything
             io.qmeter.client.LlmClient.create(s.baseUrl()).close();

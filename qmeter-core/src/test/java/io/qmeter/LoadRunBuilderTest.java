@@ -40,6 +40,20 @@ class LoadRunBuilderTest {
     }
 
     @Test
+    void clientSettingsWithAnOwnSenderAreRefusedNotDropped() {
+        try (FakeSender sender = new FakeSender(1_000_000, 1_000_000)) {
+            LoadRunBuilder withSender = valid().sender(sender);
+            assertThat(withSender.build()).isNotNull();
+            assertThatThrownBy(() -> withSender.apiKey("k").requestTimeout(ofSeconds(5)).maxConnections(4).build())
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("apiKey, requestTimeout, maxConnections configure the default HTTP client")
+                    .hasMessageContaining("FakeSender");
+            assertThatThrownBy(() -> withSender.idleTimeout(ofSeconds(1)).build())
+                    .hasMessageStartingWith("idleTimeout configure");
+        }
+    }
+
+    @Test
     void missingFieldsAreNamed() {
         assertThatThrownBy(() -> valid().model(null).build()).hasMessageStartingWith("model must be set, was null");
         assertThatThrownBy(() -> valid().workload(null).build()).hasMessageStartingWith("workload must be set");

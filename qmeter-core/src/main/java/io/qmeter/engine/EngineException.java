@@ -37,6 +37,22 @@ public class EngineException extends RuntimeException {
     }
 
     /**
+     * Whether starting the same engine again can succeed. A crash, a hang or a busy port may pass; a
+     * refused flag, a missing model or an unsupported quantization method will fail the same way
+     * every time, so a sweep stops retrying at once and stores the point as failed with this cause.
+     * Default: true; launchers that recognise the failure override it.
+     *
+     * <pre>{@code
+     * catch (EngineException e) { if (!e.retryable()) giveUp(e.getMessage()); }
+     * }</pre>
+     *
+     * @return true when a retry may help
+     */
+    public boolean retryable() {
+        return true;
+    }
+
+    /**
      * The engine's last log lines.
      *
      * @return the lines, oldest first

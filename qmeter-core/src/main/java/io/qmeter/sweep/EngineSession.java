@@ -79,6 +79,12 @@ final class EngineSession implements AutoCloseable {
             } catch (EngineException e) {
                 cause = e.getMessage();
                 lastTail = e.logTail();
+                if (!e.retryable()) {
+                    LOG.warn("{}: engine start {} failed and a retry cannot help: {}", cid, i, cause);
+                    deadCause = "the engine cannot start (attempt " + i + " of " + rt.cfg.maxAttempts
+                            + ", not retried): " + cause;
+                    throw new EngineFailure(deadCause, lastTail);
+                }
             } catch (RuntimeException e) {
                 cause = e.toString();
             }

@@ -57,6 +57,11 @@ final class EngineWatch implements RequestSender {
     }
 
     @Override
+    public void prepare(CompletionRequest template, int concurrency) {
+        delegate.prepare(template, concurrency);
+    }
+
+    @Override
     public io.qmeter.client.LoopDelayWatch watchLoopDelay(long fromNanos, long toNanos) {
         return delegate.watchLoopDelay(fromNanos, toNanos);
     }

@@ -39,6 +39,12 @@ final class ResultMapping {
         latency(m, "tpot", s.tpot());
         latency(m, "itl", s.itl());
         latency(m, "e2e", s.e2e());
+        m.put("retried_requests", (double) s.retriedRequests());
+        if (s.serverPromptTime().count() > 0) {
+            // the server's own prefill time, and what the client side adds to TTFT beside it
+            latency(m, "server_prompt", s.serverPromptTime());
+            latency(m, "ttft_client_share", s.clientShareOfTtft());
+        }
         if (rr.slo() != null) {
             m.put("slo_passed", rr.slo().passed() ? 1.0 : 0.0);
             m.put("slo_attainment", rr.slo().attainment());

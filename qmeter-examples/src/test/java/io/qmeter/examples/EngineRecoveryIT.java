@@ -86,6 +86,42 @@ class EngineRecoveryIT {
     }
 
     @Test
+    void anEngineThatCannotStartIsNotRetriedAndItsPointsAreStoredFailedWithTheCause() {
+        Plan plan = TestPlans.plan("bad-flag", List.of(TestPlans.settings("FP16")), 20, 20);
+        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+        io.qmeter.engine.Engine refused = new io.qmeter.engine.Engine() {
+            @Override
+            public String name() {
+                return "refused";
+            }
+
+            @Override
+            public io.qmeter.engine.EngineHandle start() {
+                starts.incrementAndGet();
+                throw new io.qmeter.engine.EngineException("error: invalid argument: --bogus", List.of("bogus flag"),
+                        null) {
+                    @Override
+                    public boolean retryable() {
+                        return false;
+                    }
+                };
+            }
+        };
+        try (ResultStore store = ResultStore.sqlite(dir.resolve("bad-flag.db"));
+             SweepCoordinator c = SweepCoordinator.builder(store).engines(s -> refused).maxAttempts(3)
+                     .restartBackoff(Duration.ofMinutes(1), Duration.ofMinutes(1)).build()) {
+            SweepReport r = c.run(plan);
+
+            assertThat(starts.get()).as("a start that cannot succeed is not repeated").isEqualTo(1);
+            assertThat(r.failed()).isEqualTo(2);
+            assertThat(store.findByPlan(plan.id())).hasSize(2).allSatisfy(x -> {
+                assertThat(x.status()).isEqualTo(RunStatus.FAILED);
+                assertThat(x.cause()).contains("not retried").contains("invalid argument: --bogus");
+            });
+        }
+    }
+
+    @Test
     void aHungEngineIsDetectedWithinSecondsAndThePointRetriedOnARestartedEngine() {
         Plan plan = TestPlans.plan("hang-once", List.of(TestPlans.settings("FP16")), 20, 20);
         TestPlans.Sequence engine = new TestPlans.Sequence(

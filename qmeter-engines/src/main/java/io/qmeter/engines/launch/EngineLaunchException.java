@@ -33,6 +33,26 @@ public class EngineLaunchException extends EngineException {
         this.failure = failure;
     }
 
+    /**
+     * False for failures that a new start cannot cure: a refused flag, a missing model or file, an
+     * unsupported quantization, an executable that cannot run, a failed preparation step.
+     *
+     * @return whether a retry may help
+     */
+    @Override
+    public boolean retryable() {
+        switch (failure.kind()) {
+            case BAD_ARGUMENT:
+            case MODEL_NOT_FOUND:
+            case UNSUPPORTED_QUANTIZATION:
+            case NOT_EXECUTABLE:
+            case PREPARATION_FAILED:
+                return false;
+            default:
+                return true;
+        }
+    }
+
     /** @return the typed cause */
     public FailureKind kind() {
         return failure.kind();
