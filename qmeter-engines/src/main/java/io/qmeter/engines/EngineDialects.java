@@ -1,17 +1,28 @@
 package io.qmeter.engines;
 
+import io.qmeter.engines.dialect.LlamaCppDialect;
+import io.qmeter.engines.dialect.OpenAiGenericDialect;
+import io.qmeter.engines.dialect.SglangDialect;
+import io.qmeter.engines.dialect.TensorRtLlmDialect;
+import io.qmeter.engines.dialect.VllmDialect;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The engine dialects qMeter knows.
+ * The engine dialects qMeter knows: {@code llama.cpp}, {@code vllm}, {@code sglang},
+ * {@code tensorrt-llm} and {@code openai-generic}, each with its executables looked up on
+ * {@code PATH} (construct the dialect classes in {@code io.qmeter.engines.dialect} to name others).
  *
  * <pre>{@code
  * EngineDialect d = EngineDialects.find("llama.cpp");
  * }</pre>
  */
 public final class EngineDialects {
+
+    private static final List<EngineDialect> ALL = List.of(new LlamaCppDialect(), new VllmDialect(),
+            new SglangDialect(), new TensorRtLlmDialect(), new OpenAiGenericDialect());
 
     private EngineDialects() {
     }
@@ -22,7 +33,7 @@ public final class EngineDialects {
      * @return the dialects
      */
     public static List<EngineDialect> all() {
-        return List.of(); // filled in by the catalogue work
+        return ALL;
     }
 
     /**
