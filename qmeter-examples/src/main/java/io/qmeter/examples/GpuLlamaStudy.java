@@ -306,8 +306,9 @@ public final class GpuLlamaStudy {
 
     /**
      * The engine settings of one configuration, as the {@code llama.cpp} {@link EngineFactory} reads
-     * them: the GGUF file as the model, its type as the quantization, the KV-cache type, the slots,
-     * the executable, and the GPU index ({@code cpu} for none).
+     * them (see {@code io.qmeter.engines.launch.DialectEngineFactory}): the GGUF file as the model,
+     * its type as the quantization, the KV-cache type, the slots as {@code maxConcurrency}, the
+     * executable, the engine logs' folder, and the GPU index ({@code cpu}, a name, for none).
      *
      * @param o the options
      * @param c the configuration
@@ -316,9 +317,11 @@ public final class GpuLlamaStudy {
     public static EngineSettings settings(Options o, Config c) {
         List<String> extra = new ArrayList<>();
         extra.add("executable=" + o.server());
-        extra.add("slots=" + o.slots());
+        extra.add("maxConcurrency=" + o.slots());
         extra.add("contextLength=" + o.slots() * (o.inputTokens() + o.outputTokens() + 64));
         c.kvCacheType().ifPresent(kv -> extra.add("kvCacheType=" + kv));
+        extra.add("logDir=" + o.out().toAbsolutePath().resolve("engine-logs"));
+        extra.add("startTimeout=2m");
         return EngineSettings.builder().engine("llama.cpp").model(o.modelFile(c).toString())
                 .quantization(c.modelFormat()).tensorParallel(1).gpu(o.onGpu() ? Integer.toString(o.gpuIndex()) : "cpu")
                 .extraArgs(extra.toArray(String[]::new)).build();

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.qmeter.engine.Engine;
-import io.qmeter.engine.EngineException;
 import io.qmeter.engine.EngineHandle;
 import io.qmeter.engines.FailureKind;
+import io.qmeter.engines.launch.EngineLaunchException;
+import io.qmeter.engines.launch.LaunchedHandle;
 import io.qmeter.metrics.Slo;
 import io.qmeter.store.ResultStore;
 import io.qmeter.store.RunStatus;
@@ -19,7 +20,6 @@ import io.qmeter.sweep.SweepReport;
 import io.qmeter.sweep.WorkloadSpec;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,10 +92,11 @@ class LlamaServerFailureIT {
 
         Throwable thrown = catchThrowable(() -> e.start().close());
 
-        assertThat(thrown).isInstanceOf(EngineException.class);
-        EngineException ex = (EngineException) thrown;
-        assertThat(ex.getMessage()).contains(FailureKind.BAD_ARGUMENT.name());
-        assertThat(ex.logTail()).anySatisfy(l -> assertThat(l).contains("--no-such-flag-qmeter"));
+        assertThat(thrown).as("a typed launch failure").isInstanceOf(EngineLaunchException.class);
+        EngineLaunchException ex = (EngineLaunchException) thrown;
+        assertThat(ex.kind()).as(ex.getMessage()).isEqualTo(FailureKind.BAD_ARGUMENT);
+        assertThat(ex.advice()).isNotBlank();
+        assertThat(ex.logTail()).as("the log tail names the flag").anySatisfy(l -> assertThat(l).contains("--no-such-flag-qmeter"));
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("failed at once, not after a start timeout")
                 .isLessThan(Duration.ofSeconds(30));
     }
@@ -122,11 +123,9 @@ class LlamaServerFailureIT {
 
         @Override
         public EngineHandle start() {
-            List<ProcessHandle> before = servers();
             EngineHandle h = inner.start();
-            List<ProcessHandle> now = new ArrayList<>(servers());
-            now.removeAll(before);
-            now.stream().findFirst().ifPresent(starts::add);
+            assertThat(h).as("the llama.cpp factory launches a process").isInstanceOf(LaunchedHandle.class);
+            starts.add(((LaunchedHandle) h).processHandle());
             current.set(h);
             return h;
         }
@@ -154,11 +153,6 @@ class LlamaServerFailureIT {
                 }
             }
             note = "never saw the server serving within 2 minutes";
-        }
-
-        private static List<ProcessHandle> servers() {
-            return ProcessHandle.current().descendants()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("llama-server")).orElse(false)).toList();
         }
     }
 }
