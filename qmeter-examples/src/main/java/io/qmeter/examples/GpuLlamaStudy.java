@@ -108,10 +108,12 @@ public final class GpuLlamaStudy {
      * @param slo            the SLO whose saturation point is searched
      * @param runSeconds     arrival time of each sweep run after its warm-up
      * @param configurations which configurations
+     * @param fractions      the sweep's fractions of the saturation point
+     * @param serverArgs     extra llama-server arguments, separated by spaces (e.g. {@code -t 1}); may be empty
      */
     public record Options(Path server, Path modelDir, String shape, int gpuIndex, Path out, Duration budget,
                           int inputTokens, int outputTokens, int slots, Slo slo, int runSeconds,
-                          List<Config> configurations) {
+                          List<Config> configurations, List<Double> fractions, String serverArgs) {
 
         /** Validates. */
         public Options {
@@ -122,6 +124,11 @@ public final class GpuLlamaStudy {
             Objects.requireNonNull(budget, "budget");
             Objects.requireNonNull(slo, "slo");
             configurations = List.copyOf(configurations);
+            fractions = List.copyOf(fractions);
+            Objects.requireNonNull(serverArgs, "serverArgs");
+            if (fractions.isEmpty() || fractions.stream().anyMatch(f -> !(f > 0))) {
+                throw new IllegalArgumentException("fractions must be a non-empty list of numbers > 0, was " + fractions);
+            }
             if (inputTokens < 1 || outputTokens < 2 || slots < 1 || runSeconds < 1) {
                 throw new IllegalArgumentException("inputTokens >= 1, outputTokens >= 2, slots >= 1 and runSeconds "
                         + ">= 1 expected, were " + inputTokens + ", " + outputTokens + ", " + slots + ", " + runSeconds);
@@ -142,12 +149,15 @@ public final class GpuLlamaStudy {
          */
         public static Options gpu(Path server, Path modelDir, Path out) {
             return new Options(server, modelDir, "tinyllama", 0, out, Duration.ofSeconds(95), 256, 64, 16,
-                    Slo.p90(Duration.ofMillis(300), Duration.ofMillis(30)), 8, Config.ALL);
+                    Slo.p90(Duration.ofMillis(300), Duration.ofMillis(30)), 8, Config.ALL, List.of(0.25, 0.5, 0.75, 1.0),
+                    "");
         }
 
         /**
-         * The CPU defaults: the tiny CI model, 32 in / 16 out, 4 slots, SLO P90 TTFT &le; 1 s and
-         * P90 TPOT &le; 100 ms, 4-second runs, 40 s per configuration.
+         * The CPU defaults: the tiny CI model, 32 in / 16 out, 4 slots, SLO P90 TTFT &le; 2 s and
+         * P90 TPOT &le; 250 ms (a loaded 2-core machine), 50 % and 100 % of the saturation point in
+         * 3-second runs, 40 s per configuration, and one server thread ({@code -t 1}) so that the
+         * load generator keeps a core.
          *
          * @param server   the llama-server executable
          * @param modelDir the models' folder
@@ -156,55 +166,67 @@ public final class GpuLlamaStudy {
          */
         public static Options cpu(Path server, Path modelDir, Path out) {
             return new Options(server, modelDir, "tiny", -1, out, Duration.ofSeconds(40), 32, 16, 4,
-                    Slo.p90(Duration.ofSeconds(1), Duration.ofMillis(100)), 4, Config.ALL);
+                    Slo.p90(Duration.ofSeconds(2), Duration.ofMillis(250)), 3, Config.ALL, List.of(0.5, 1.0), "-t 1");
         }
 
         /** @param v the shape @return a copy with it */
         public Options withShape(String v) {
             return new Options(server, modelDir, v, gpuIndex, out, budget, inputTokens, outputTokens, slots, slo,
-                    runSeconds, configurations);
+                    runSeconds, configurations, fractions, serverArgs);
         }
 
         /** @param v the CUDA device, or -1 for the CPU @return a copy with it */
         public Options withGpuIndex(int v) {
             return new Options(server, modelDir, shape, v, out, budget, inputTokens, outputTokens, slots, slo,
-                    runSeconds, configurations);
+                    runSeconds, configurations, fractions, serverArgs);
         }
 
         /** @param v the time per configuration @return a copy with it */
         public Options withBudget(Duration v) {
             return new Options(server, modelDir, shape, gpuIndex, out, v, inputTokens, outputTokens, slots, slo,
-                    runSeconds, configurations);
+                    runSeconds, configurations, fractions, serverArgs);
         }
 
         /** @param v the configurations @return a copy with them */
         public Options withConfigurations(List<Config> v) {
             return new Options(server, modelDir, shape, gpuIndex, out, budget, inputTokens, outputTokens, slots, slo,
-                    runSeconds, v);
+                    runSeconds, v, fractions, serverArgs);
         }
 
         /** @param in prompt tokens @param outTokens output tokens @return a copy with them */
         public Options withTokens(int in, int outTokens) {
             return new Options(server, modelDir, shape, gpuIndex, out, budget, in, outTokens, slots, slo,
-                    runSeconds, configurations);
+                    runSeconds, configurations, fractions, serverArgs);
         }
 
         /** @param v the SLO @return a copy with it */
         public Options withSlo(Slo v) {
             return new Options(server, modelDir, shape, gpuIndex, out, budget, inputTokens, outputTokens, slots, v,
-                    runSeconds, configurations);
+                    runSeconds, configurations, fractions, serverArgs);
         }
 
         /** @param v the slots @return a copy with them */
         public Options withSlots(int v) {
             return new Options(server, modelDir, shape, gpuIndex, out, budget, inputTokens, outputTokens, v, slo,
-                    runSeconds, configurations);
+                    runSeconds, configurations, fractions, serverArgs);
         }
 
         /** @param v seconds per sweep run @return a copy with it */
         public Options withRunSeconds(int v) {
             return new Options(server, modelDir, shape, gpuIndex, out, budget, inputTokens, outputTokens, slots, slo,
-                    v, configurations);
+                    v, configurations, fractions, serverArgs);
+        }
+
+        /** @param v the sweep's fractions of the saturation point @return a copy with them */
+        public Options withFractions(List<Double> v) {
+            return new Options(server, modelDir, shape, gpuIndex, out, budget, inputTokens, outputTokens, slots, slo,
+                    runSeconds, configurations, v, serverArgs);
+        }
+
+        /** @param v extra llama-server arguments, space-separated @return a copy with them */
+        public Options withServerArgs(String v) {
+            return new Options(server, modelDir, shape, gpuIndex, out, budget, inputTokens, outputTokens, slots, slo,
+                    runSeconds, configurations, fractions, v);
         }
 
         /** @return whether the server runs on a GPU */
@@ -223,13 +245,15 @@ public final class GpuLlamaStudy {
      *
      * @param args {@code --server PATH --models DIR [--out DIR] [--shape NAME] [--gpu N | --cpu]
      *             [--budget-s S] [--tokens IN OUT] [--slots N] [--slo-ms TTFT TPOT] [--run-s S]
-     *             [--configs F16,Q8_0,Q4_0,Q4_0+KVq8_0]}
+     *             [--configs F16,Q8_0,Q4_0,Q4_0+KVq8_0] [--fractions 0.25,0.5,0.75,1]
+     *             [--server-args 'ARGS']}
      */
     public static void main(String[] args) {
         if (List.of(args).contains("--help")) {
             System.out.println("usage: GpuLlamaStudy --server PATH --models DIR [--out DIR] [--shape NAME] "
                     + "[--gpu N | --cpu] [--budget-s S] [--tokens IN OUT] [--slots N] [--slo-ms TTFT TPOT] "
-                    + "[--run-s S] [--configs F16,Q8_0,Q4_0,Q4_0+KVq8_0]");
+                    + "[--run-s S] [--configs F16,Q8_0,Q4_0,Q4_0+KVq8_0] [--fractions 0.25,0.5,0.75,1] "
+                    + "[--server-args 'ARGS']");
             return;
         }
         SweepReport r = run(parse(args), System.out);
@@ -282,6 +306,14 @@ public final class GpuLlamaStudy {
                             Duration.ofMillis(Long.parseLong(value(a, ++i, "--slo-ms")))));
                 }
                 case "--run-s" -> o = o.withRunSeconds(Integer.parseInt(value(a, ++i, "--run-s")));
+                case "--fractions" -> {
+                    List<Double> f = new ArrayList<>();
+                    for (String x : value(a, ++i, "--fractions").split(",")) {
+                        f.add(Double.parseDouble(x));
+                    }
+                    o = o.withFractions(f);
+                }
+                case "--server-args" -> o = o.withServerArgs(value(a, ++i, "--server-args"));
                 case "--configs" -> {
                     List<Config> chosen = new ArrayList<>();
                     for (String label : value(a, ++i, "--configs").split(",")) {
@@ -322,6 +354,9 @@ public final class GpuLlamaStudy {
         c.kvCacheType().ifPresent(kv -> extra.add("kvCacheType=" + kv));
         extra.add("logDir=" + o.out().toAbsolutePath().resolve("engine-logs"));
         extra.add("startTimeout=2m");
+        if (!o.serverArgs().isBlank()) {
+            extra.add("extraArgs=" + o.serverArgs().trim());
+        }
         return EngineSettings.builder().engine("llama.cpp").model(o.modelFile(c).toString())
                 .quantization(c.modelFormat()).tensorParallel(1).gpu(o.onGpu() ? Integer.toString(o.gpuIndex()) : "cpu")
                 .extraArgs(extra.toArray(String[]::new)).build();
@@ -329,7 +364,8 @@ public final class GpuLlamaStudy {
 
     /**
      * The study's plan: every configuration, a synthetic workload of the options' lengths, the
-     * SLO, the saturation point searched, then 25 / 50 / 75 / 100 % of it.
+     * SLO, the saturation point searched (short probes: at least 20 requests, 15 % tolerance), then
+     * the options' fractions of it.
      *
      * @param o the options
      * @return the plan
@@ -342,11 +378,11 @@ public final class GpuLlamaStudy {
                 .configurations(configs)
                 .workload(WorkloadSpec.synthetic(o.inputTokens(), o.outputTokens()))
                 .slo(o.slo())
-                .saturationFractions(0.25, 0.5, 0.75, 1.0)
+                .saturationFractions(o.fractions().stream().mapToDouble(Double::doubleValue).toArray())
                 .repetitions(1)
                 .runLength(RunLength.duration(Duration.ofSeconds(o.runSeconds())).withWarmupRequests(o.slots()))
                 .seed(42)
-                .search(new SearchSettings(0.15, 6, Double.NaN).withJudge(true, 0.9, 4, 40, 400))
+                .search(new SearchSettings(0.15, 6, Double.NaN).withJudge(true, 0.9, 2, 20, 400))
                 .build();
     }
 
@@ -405,7 +441,7 @@ public final class GpuLlamaStudy {
                 .withGpus(GpuSelection.indices(Math.max(0, o.gpuIndex()))));
         String energyNote;
         if (sensor.capability().quality() == EnergyQuality.UNAVAILABLE) {
-            energyNote = "energy unavailable: " + sensor.capability().detail();
+            energyNote = "energy unavailable: " + firstLine(sensor.capability().detail());
             sensor.close();
             sensor = null;
         } else {
@@ -467,6 +503,13 @@ public final class GpuLlamaStudy {
                     out.printf(Locale.ROOT, "%-12s %-11s %7.2f %6s %-7s %5s %s%n", c.label(), "saturation", rate, "",
                             r.status(), "", r.labels().getOrDefault("search_stop", "") + " after "
                                     + Math.round(m(r, "probes")) + " probes");
+                    for (JsonNode p : r.payload() == null ? List.<JsonNode>of() : iterable(r.payload().path("probes"))) {
+                        out.printf(Locale.ROOT, "%-12s   probe %d %-14s %7.2f -> %s%s%n", "", p.path("index").asInt(),
+                                p.path("purpose").asText(), p.path("rate_rps").asDouble(Double.NaN),
+                                p.path("decision").asText("?"), p.hasNonNull("judgement")
+                                        ? ": " + firstLine(p.get("judgement").asText()) : p.hasNonNull("error")
+                                        ? ": " + firstLine(p.get("error").asText()) : "");
+                    }
                     continue;
                 }
                 out.printf(Locale.ROOT, "%-12s %-11s %7.2f %6.0f %-7s %5s %8.1f %9.1f %9.2f %8s %8s %7s%n",
@@ -513,6 +556,12 @@ public final class GpuLlamaStudy {
         return out;
     }
 
+    private static List<JsonNode> iterable(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
+    }
+
     private static void putNumber(ObjectNode w, String name, JsonNode v) {
         if (v.isNumber() && Double.isFinite(v.asDouble())) {
             w.put(name, v.asDouble());
@@ -531,6 +580,11 @@ public final class GpuLlamaStudy {
 
     private static String describe(Slo slo) {
         return slo.thresholds().stream().map(SloThreshold::label).reduce((a, b) -> a + ", " + b).orElse("none");
+    }
+
+    private static String firstLine(String text) {
+        String line = text == null ? "" : text.lines().findFirst().orElse("");
+        return line.length() > 240 ? line.substring(0, 240) + "..." : line;
     }
 
     private static double m(StoredRun r, String name) {

@@ -62,13 +62,14 @@ final class LlamaCppEnv {
     }
 
     /**
-     * The CPU study's options for the tiny model: short runs, a search of about 12 s.
+     * The CPU study's options for the tiny model (50 % and 100 % of the saturation point in
+     * 3-second runs, a search of about 16 s per configuration).
      *
      * @param out the output folder
      * @return the options
      */
     static GpuLlamaStudy.Options options(Path out) {
-        return GpuLlamaStudy.Options.cpu(server(), models(), out).withBudget(Duration.ofSeconds(25)).withRunSeconds(2);
+        return GpuLlamaStudy.Options.cpu(server(), models(), out).withBudget(Duration.ofSeconds(36));
     }
 
     /** A llama.cpp engine for one configuration, made through the registered factory, as a plan makes it. */
