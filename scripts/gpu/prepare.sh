@@ -30,28 +30,33 @@ if [ -z "$ENGINES" ]; then
 fi
 [ -n "$ENGINES" ] || { log "ERROR: expected llama.cpp-$SNAPSHOT.tar.xz in ../shared/engines/; set QMETER_ENGINES_DIR"; exit 1; }
 
-# .device/ must stay out of git (the repository's .gitignore has it; this clone's exclude gets it too)
-EXCLUDE=$(git rev-parse --git-path info/exclude)
-mkdir -p "$(dirname "$EXCLUDE")"
-grep -qx '.device/' "$EXCLUDE" 2>/dev/null || echo '.device/' >> "$EXCLUDE"
+# .device/ must stay out of git: the repository's .gitignore has it; a clone without that line gets
+# it in its own exclude file
+mkdir -p "$DEV"
+if ! git check-ignore -q "$DEV"; then
+  EXCLUDE=$(git rev-parse --git-path info/exclude)
+  mkdir -p "$(dirname "$EXCLUDE")"
+  echo '.device/' >> "$EXCLUDE"
+fi
 
-log "building the jars (offline, tests skipped)"
-mvn -B -o -q -pl qmeter-examples -am -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package
+log "building the jars and copying their runtime dependencies (offline, tests skipped)"
+# one invocation, so that the reactor's own jars resolve; each module copies into its target/dependency
+mvn -B -o -q -pl qmeter-examples -am -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+    package dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=io.qmeter
 
 rm -rf "$DEV/lib" && mkdir -p "$DEV/lib"
-log "copying runtime dependencies of core, nvml and engines"
-mvn -B -o -q -pl qmeter-core,qmeter-nvml,qmeter-engines dependency:copy-dependencies \
-    -DincludeScope=runtime -DexcludeGroupIds=io.qmeter -DoutputDirectory="$DEV/lib"
-SLF4J_VERSION=$(sed -n 's:.*<slf4j.version>\(.*\)</slf4j.version>.*:\1:p' pom.xml | head -1)
-SLF4J_SIMPLE=$HOME/.m2/repository/org/slf4j/slf4j-simple/$SLF4J_VERSION/slf4j-simple-$SLF4J_VERSION.jar
-if [ -f "$SLF4J_SIMPLE" ]; then cp "$SLF4J_SIMPLE" "$DEV/lib/"; else
-  log "WARNING: slf4j-simple $SLF4J_VERSION not in ~/.m2; the run will log nothing (SLF4J no-op)"; fi
+# what core, nvml and engines need at run time (not the testkit's reactor-netty), plus slf4j-simple
+for m in qmeter-core qmeter-nvml qmeter-engines; do
+  cp "$m"/target/dependency/*.jar "$DEV/lib/"
+done
+cp qmeter-examples/target/dependency/slf4j-simple-*.jar "$DEV/lib/" \
+  || log "WARNING: no slf4j-simple; the run will log nothing (SLF4J no-op)"
 for m in qmeter-core qmeter-nvml qmeter-engines qmeter-examples; do
   jar=$(ls "$m"/target/"$m"-*.jar | grep -v -e sources -e javadoc | head -1)
   cp "$jar" "$DEV/lib/"
 done
-# testkit, reactor-netty, postgresql are not needed there
-rm -f "$DEV"/lib/postgresql-*.jar
+# the PostgreSQL driver is not needed there (the run stores into SQLite)
+rm -f "$DEV"/lib/postgresql-*.jar "$DEV"/lib/checker-qual-*.jar
 
 # sqlite-jdbc carries native libraries for every platform (~14 MB): keep linux x86_64 only
 for j in "$DEV"/lib/sqlite-jdbc-*.jar; do

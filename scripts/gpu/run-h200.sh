@@ -15,8 +15,10 @@
 # Everything it writes goes to $OUT (default ./gpu-out): build.log, model.log, study.log (the table),
 # gpu-llamacpp.csv / .json / -windows.json / .db, pynvml-samples.csv, crosscheck.txt, nvidia-smi.txt.
 #
-# Settings (environment): SHAPE (tinyllama | llama2-7b; default tinyllama), BUDGET_S (seconds of
-# search + sweep per configuration; default 95), STUDY_ARGS (more arguments for the Java main).
+# Settings (environment): SHAPE (tinyllama | llama2-7b | tiny; default tinyllama), BUDGET_S (seconds of
+# search + sweep per configuration; default 80), STUDY_ARGS (more arguments for the Java main).
+# For a dry run on a machine without a GPU: LLAMA_BIN=folder of a CPU llama-server and llama-quantize
+# (skips the CUDA build), GPU=cpu, SHAPE=tiny.
 #
 # Reproduce (from a checkout here):  bash scripts/gpu/prepare.sh   then, with the device tool,
 #   run(command="bash scripts/gpu/run-h200.sh", carry=[".device"], timeout_s=600)
@@ -26,7 +28,8 @@ cd "$REPO"
 DEV=$REPO/.device
 OUT=${OUT:-$REPO/gpu-out}
 SHAPE=${SHAPE:-tinyllama}
-BUDGET_S=${BUDGET_S:-95}
+BUDGET_S=${BUDGET_S:-80}
+GPU=${GPU:-0}
 WORK=${TMPDIR:-/tmp}/qmeter-gpu
 T0=$(date +%s)
 mkdir -p "$OUT" "$WORK/models"
@@ -51,14 +54,21 @@ log "writing the random $SHAPE model (F16) in the background"
   && echo ok > "$WORK/models/.f16-done" ) &
 MODEL_PID=$!
 
-log "building llama-server and llama-quantize with CUDA (sm_90, -j16)"
-( cmake -S "$SRC" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
-    -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
-  && cmake --build "$WORK/build" -j16 --target llama-server llama-quantize ) > "$OUT/build.log" 2>&1 \
-  || { tail -40 "$OUT/build.log" >&2; fail "the CUDA build failed (build.log)"; }
-SERVER=$WORK/build/bin/llama-server
-QUANTIZE=$WORK/build/bin/llama-quantize
-log "built: $SERVER"
+if [ -n "${LLAMA_BIN:-}" ]; then
+  log "using the llama-server and llama-quantize in $LLAMA_BIN (no build)"
+  SERVER=$LLAMA_BIN/llama-server
+  QUANTIZE=$LLAMA_BIN/llama-quantize
+else
+  log "building llama-server and llama-quantize with CUDA (sm_90, -j16)"
+  ( cmake -S "$SRC" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+      -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
+    && cmake --build "$WORK/build" -j16 --target llama-server llama-quantize ) > "$OUT/build.log" 2>&1 \
+    || { tail -40 "$OUT/build.log" >&2; fail "the CUDA build failed (build.log)"; }
+  SERVER=$WORK/build/bin/llama-server
+  QUANTIZE=$WORK/build/bin/llama-quantize
+fi
+[ -x "$SERVER" ] || fail "no llama-server at $SERVER"
+log "llama-server: $SERVER"
 
 wait "$MODEL_PID"
 [ -f "$WORK/models/.f16-done" ] || { cat "$OUT/model.log" >&2; fail "make-random-llama.py failed (model.log)"; }
@@ -70,7 +80,7 @@ ls -la "$WORK/models" | tee -a "$OUT/steps.log" >&2
 
 SAMPLER_PID=
 if python3 -c 'import pynvml' 2>/dev/null; then
-  python3 scripts/gpu/nvml_sampler.py --gpu 0 --out "$OUT/pynvml-samples.csv" 2>>"$OUT/steps.log" &
+  python3 scripts/gpu/nvml_sampler.py --gpu "${GPU/cpu/0}" --out "$OUT/pynvml-samples.csv" 2>>"$OUT/steps.log" &
   SAMPLER_PID=$!
 else
   log "pynvml is missing: no independent reading this time"
@@ -83,7 +93,8 @@ log "running GpuLlamaStudy (budget ${BUDGET_S}s of search + sweep per configurat
 "$DEV/jre/bin/java" -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
     -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.log.io.netty=warn \
     -cp "$DEV/lib/*" io.qmeter.examples.GpuLlamaStudy \
-    --server "$SERVER" --models "$WORK/models" --shape "$SHAPE" --gpu 0 --out "$OUT" \
+    --server "$SERVER" --models "$WORK/models" --shape "$SHAPE" $([ "$GPU" = cpu ] && echo --cpu || echo --gpu "$GPU") \
+    --out "$OUT" \
     --budget-s "$BUDGET_S" ${STUDY_ARGS:-} 2>&1 | tee "$OUT/study.log"
 STUDY_RC=${PIPESTATUS[0]}
 log "GpuLlamaStudy exited $STUDY_RC"
