@@ -37,7 +37,9 @@ public final class EngineDialects {
     }
 
     /**
-     * The dialect of this name (case-insensitive; {@code llamacpp} and {@code llama.cpp} are one).
+     * The dialect of this name (case-insensitive; {@code llamacpp}, {@code llama-cpp} and
+     * {@code llama-server} name {@code llama.cpp}; {@code trtllm} and {@code tensorrt_llm} name
+     * {@code tensorrt-llm}).
      *
      * @param name the engine kind
      * @return the dialect
@@ -45,7 +47,12 @@ public final class EngineDialects {
      */
     public static EngineDialect find(String name) {
         Objects.requireNonNull(name, "name");
-        String n = name.toLowerCase(Locale.ROOT).replace("llamacpp", "llama.cpp");
+        String n = name.trim().toLowerCase(Locale.ROOT);
+        n = switch (n) {
+            case "llamacpp", "llama-cpp", "llama_cpp", "llama-server" -> "llama.cpp";
+            case "trtllm", "trt-llm", "tensorrt_llm", "tensorrtllm" -> "tensorrt-llm";
+            default -> n;
+        };
         for (EngineDialect d : all()) {
             if (d.name().equals(n)) {
                 return d;

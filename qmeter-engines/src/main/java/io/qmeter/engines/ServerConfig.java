@@ -97,6 +97,12 @@ public record ServerConfig(String model, String quantization, Optional<String> k
                 servedModelName, contextLength, maxConcurrency, workDirectory, extraArgs, environment);
     }
 
+    /** @param v the address to listen on @return a copy with it */
+    public ServerConfig withHost(String v) {
+        return new ServerConfig(model, quantization, kvCacheType, tensorParallel, gpus, v, port,
+                servedModelName, contextLength, maxConcurrency, workDirectory, extraArgs, environment);
+    }
+
     /** @param v the port @return a copy with it */
     public ServerConfig withPort(int v) {
         return new ServerConfig(model, quantization, kvCacheType, tensorParallel, gpus, host, v,

@@ -35,11 +35,6 @@ final class Common {
         return env;
     }
 
-    /** The environment of a preparation step: the GPUs only (quantizers calibrate on them). */
-    static Map<String, String> preparationEnvironment(ServerConfig c) {
-        return serverEnvironment(c);
-    }
-
     static String gpuList(ServerConfig c) {
         return c.gpus().stream().map(String::valueOf).collect(Collectors.joining(","));
     }
@@ -136,8 +131,7 @@ final class Common {
 
     /** NCCL failures between the engine's GPUs. */
     static final FatalPattern NCCL = fatal(
-            "NCCL error|ncclInternalError|ncclSystemError|ncclUnhandledCudaError|ncclInvalidUsage|ncclRemoteError"
-                    + "|NCCL WARN .*(failed|error)",
+            "NCCL error|ncclInternalError|ncclSystemError|ncclUnhandledCudaError|ncclInvalidUsage|ncclRemoteError",
             FailureKind.NCCL,
             "collective communication between the GPUs failed: check the GPUs can reach each other (nvidia-smi topo -m), "
                     + "that no other job holds them, NCCL_P2P_DISABLE=1 as a test, or run with tensorParallel 1");
@@ -157,7 +151,7 @@ final class Common {
     /** Hugging Face / Python file errors for a model that is not there. */
     static final FatalPattern HF_NOT_FOUND = fatal(
             "is not a local folder and is not a valid model identifier|RepositoryNotFoundError"
-                    + "|does not appear to have a file named|No such file or directory|FileNotFoundError",
+                    + "|does not appear to have a file named|FileNotFoundError",
             FailureKind.MODEL_NOT_FOUND,
             "the model path or Hugging Face id is wrong, or the checkpoint is incomplete: check the model and that "
                     + "this machine can read it (no network here: use a local folder)");

@@ -2,6 +2,7 @@ package io.qmeter.engines.dialect;
 
 import io.qmeter.engines.QuantMethod;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -31,57 +32,59 @@ import java.util.stream.Collectors;
  */
 public enum GgufType {
     /** 32-bit float. */
-    F32("F32", 32, QuantMethod.FP16, "unquantized; wider than the seed's FP16 baseline"),
+    F32("F32", 0, 32, QuantMethod.FP16, "unquantized; wider than the seed's FP16 baseline"),
     /** IEEE half precision: the seed's baseline. */
-    F16("F16", 16, QuantMethod.FP16, "16-bit float weights multiplied in FP16 (cuBLAS), as the seed's FP16"),
+    F16("F16", 1, 16, QuantMethod.FP16, "16-bit float weights multiplied in FP16 (cuBLAS), as the seed's FP16"),
     /** bfloat16. */
-    BF16("BF16", 16, QuantMethod.FP16, "16-bit weights like FP16, with bfloat16's wider exponent and shorter mantissa"),
+    BF16("BF16", 32, 16, QuantMethod.FP16, "16-bit weights like FP16, with bfloat16's wider exponent and shorter mantissa"),
     /** 8-bit, one scale per 32 weights. */
-    Q8_0("Q8_0", 8, QuantMethod.W8A8_INT,
+    Q8_0("Q8_0", 7, 8, QuantMethod.W8A8_INT,
             "INT8 weights (scale per 32) and, in the matmuls, activations quantized to INT8 (Q8_1, scale per 32)"),
     /** 4-bit, one scale per 32 weights. */
-    Q4_0("Q4_0", 4, QuantMethod.W4A8,
+    Q4_0("Q4_0", 2, 4, QuantMethod.W4A8,
             "INT4 weights (scale per 32) with activations quantized to INT8 (Q8_1), where the seed's W4A8 uses FP8"),
     /** 4-bit with scale and minimum per 32 weights. */
-    Q4_1("Q4_1", 4, QuantMethod.W4A8, "like Q4_0 with an offset per block (asymmetric, as AWQ's zero points)"),
+    Q4_1("Q4_1", 3, 4, QuantMethod.W4A8, "like Q4_0 with an offset per block (asymmetric, as AWQ's zero points)"),
     /** 5-bit. */
-    Q5_0("Q5_0", 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
+    Q5_0("Q5_0", 8, 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
     /** 5-bit with offsets. */
-    Q5_1("Q5_1", 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
+    Q5_1("Q5_1", 9, 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
     /** K-quant, 2-bit. */
-    Q2_K("Q2_K", 2, null, "below the seed's 4-bit methods; the seed has no 2-bit method"),
+    Q2_K("Q2_K", 10, 2, null, "below the seed's 4-bit methods; the seed has no 2-bit method"),
     /** K-quant, 2-bit, small. */
-    Q2_K_S("Q2_K_S", 2, null, "below the seed's 4-bit methods; the seed has no 2-bit method"),
+    Q2_K_S("Q2_K_S", 21, 2, null, "below the seed's 4-bit methods; the seed has no 2-bit method"),
     /** K-quant, 3-bit, small. */
-    Q3_K_S("Q3_K_S", 3, null, "below the seed's 4-bit methods; the seed has no 3-bit method"),
+    Q3_K_S("Q3_K_S", 11, 3, null, "below the seed's 4-bit methods; the seed has no 3-bit method"),
     /** K-quant, 3-bit, medium. */
-    Q3_K_M("Q3_K_M", 3, null, "below the seed's 4-bit methods; the seed has no 3-bit method"),
+    Q3_K_M("Q3_K_M", 12, 3, null, "below the seed's 4-bit methods; the seed has no 3-bit method"),
     /** K-quant, 3-bit, large. */
-    Q3_K_L("Q3_K_L", 3, null, "below the seed's 4-bit methods; the seed has no 3-bit method"),
+    Q3_K_L("Q3_K_L", 13, 3, null, "below the seed's 4-bit methods; the seed has no 3-bit method"),
     /** K-quant, 4-bit, small. */
-    Q4_K_S("Q4_K_S", 4, QuantMethod.W4A8,
+    Q4_K_S("Q4_K_S", 14, 4, QuantMethod.W4A8,
             "4-bit K-quant (super-blocks of 256) with INT8 (Q8_1) activations; some tensors kept at higher bits"),
     /** K-quant, 4-bit, medium: the usual 4-bit choice. */
-    Q4_K_M("Q4_K_M", 4, QuantMethod.W4A8,
-            "4-bit K-quant with INT8 (Q8_1) activations; attention-value and some FFN tensors at 6 bits, so about 4.8 bits a weight"),
+    Q4_K_M("Q4_K_M", 15, 4, QuantMethod.W4A8,
+            "4-bit K-quant with INT8 (Q8_1) activations; some attention-value and FFN-down tensors at 6 bits, so 4.5 to 5 bits a weight on average"),
     /** K-quant, 5-bit, small. */
-    Q5_K_S("Q5_K_S", 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
+    Q5_K_S("Q5_K_S", 16, 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
     /** K-quant, 5-bit, medium. */
-    Q5_K_M("Q5_K_M", 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
+    Q5_K_M("Q5_K_M", 17, 5, null, "5-bit weights: between W4A8 and W8A8-INT; the seed has no 5-bit method"),
     /** K-quant, 6-bit. */
-    Q6_K("Q6_K", 6, null, "6-bit weights: between W4A8 and W8A8-INT; the seed has no 6-bit method"),
+    Q6_K("Q6_K", 18, 6, null, "6-bit weights: between W4A8 and W8A8-INT; the seed has no 6-bit method"),
     /** Non-linear 4-bit, blocks of 32. */
-    IQ4_NL("IQ4_NL", 4, QuantMethod.W4A8, "4-bit non-linear code book (not integer steps) with INT8 (Q8_1) activations"),
+    IQ4_NL("IQ4_NL", 25, 4, QuantMethod.W4A8, "4-bit non-linear code book (not integer steps) with INT8 (Q8_1) activations"),
     /** Non-linear 4-bit, super-blocks of 256. */
-    IQ4_XS("IQ4_XS", 4, QuantMethod.W4A8, "about 4.25-bit non-linear code book with INT8 (Q8_1) activations");
+    IQ4_XS("IQ4_XS", 30, 4, QuantMethod.W4A8, "about 4.25-bit non-linear code book with INT8 (Q8_1) activations");
 
     private final String label;
+    private final int fileType;
     private final int bits;
     private final QuantMethod closest;
     private final String why;
 
-    GgufType(String label, int bits, QuantMethod closest, String why) {
+    GgufType(String label, int fileType, int bits, QuantMethod closest, String why) {
         this.label = label;
+        this.fileType = fileType;
         this.bits = bits;
         this.closest = closest;
         this.why = why;
@@ -90,6 +93,11 @@ public enum GgufType {
     /** @return the name {@code llama-quantize} takes, e.g. {@code "Q4_K_M"} */
     public String label() {
         return label;
+    }
+
+    /** @return llama.cpp's {@code llama_ftype} number, as stored in {@code general.file_type} */
+    public int fileType() {
+        return fileType;
     }
 
     /** @return nominal bits per weight */
@@ -141,6 +149,18 @@ public enum GgufType {
     }
 
     /**
+     * The type a GGUF file's metadata ({@code general.file_type}) records.
+     *
+     * @param file the GGUF file
+     * @return the type; empty when the file is absent or unreadable, is no GGUF, records no type or
+     *         one not listed here
+     */
+    public static Optional<GgufType> ofFile(Path file) {
+        return GgufHeader.fileType(file).flatMap(code ->
+                Arrays.stream(values()).filter(t -> t.fileType == code).findFirst());
+    }
+
+    /**
      * The type a GGUF file's name says it holds ({@code llama-2-7b-f16.gguf}, {@code tiny.Q4_K_M.gguf}),
      * from the last name token that is a type; empty when none is.
      *
@@ -158,16 +178,27 @@ public enum GgufType {
         }
         String[] tokens = n.split("[-.]");
         for (int i = tokens.length - 1; i >= 0; i--) {
-            // a token may be "tinyllama_f16": try it whole, then each suffix after an underscore,
-            // longest first (K-quant names contain underscores themselves)
-            String token = tokens[i];
-            for (int from = 0; from >= 0; from = token.indexOf('_', from) < 0 ? -1 : token.indexOf('_', from) + 1) {
-                Optional<GgufType> t = find(token.substring(from));
-                if (t.isPresent()) {
-                    return t;
-                }
+            Optional<GgufType> t = fromToken(tokens[i]);
+            if (t.isPresent()) {
+                return t;
             }
         }
         return Optional.empty();
+    }
+
+    /** A name token ("f16", "tinyllama_f16", "q4_k_m"): whole, then each suffix after an underscore, longest first. */
+    private static Optional<GgufType> fromToken(String token) {
+        int from = 0;
+        while (true) {
+            Optional<GgufType> t = find(token.substring(from));
+            if (t.isPresent()) {
+                return t;
+            }
+            int underscore = token.indexOf('_', from);
+            if (underscore < 0) {
+                return Optional.empty();
+            }
+            from = underscore + 1;
+        }
     }
 }

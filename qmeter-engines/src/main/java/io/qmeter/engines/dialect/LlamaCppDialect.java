@@ -32,10 +32,11 @@ import java.util.Optional;
  * quantizes the activations of every quantized matmul to INT8 ({@code Q8_1}), so the weight-only
  * (A16) methods run here exactly like their A8 INT counterparts.
  *
- * <p>The model is a GGUF file. When its name shows an unquantized type ({@code llama-2-7b-f16.gguf},
- * {@code tiny-F32.gguf}) and another type is asked for, the plan first runs
- * {@code llama-quantize MODEL WORKDIR/NAME-TYPE.gguf TYPE}; when its name shows no type, it is
- * assumed to hold the type asked for.
+ * <p>The model is a GGUF file. Its type is read from its metadata ({@code general.file_type}) when
+ * the file can be read here, else from its name ({@code llama-2-7b-f16.gguf}, {@code tiny.Q8_0.gguf}).
+ * When it is unquantized (F16, BF16, F32) and another type is asked for, the plan first runs
+ * {@code llama-quantize MODEL WORKDIR/NAME-TYPE.gguf TYPE}; a model quantized to another type is
+ * refused; one whose type neither shows is assumed to hold the type asked for.
  *
  * <p>Flags: {@code -m}, {@code --host}, {@code --port}, {@code -a} (served model name), {@code -c}
  * (context), {@code -np} (slots = maxConcurrency), {@code --metrics}; with GPUs {@code -ngl 99};
@@ -76,7 +77,7 @@ public final class LlamaCppDialect implements EngineDialect {
                     "the port is taken (or the host address is not this machine's): choose a free port"),
             Common.ADDRESS_IN_USE,
             Common.fatal("failed to open GGUF file|error loading model|failed to load model|exiting due to model loading error"
-                            + "|No such file or directory",
+                            + "|failed to open .*: No such file or directory",
                     FailureKind.MODEL_NOT_FOUND,
                     "the GGUF file is missing, unreadable or not a GGUF llama.cpp can load: check the model path "
                             + "(and that a preparation step wrote it)"),
@@ -131,7 +132,9 @@ public final class LlamaCppDialect implements EngineDialect {
             prep.add(new ProcessSpec("quantize", List.of(quantize, c.model(), modelFile, r.type.label()),
                     new java.util.TreeMap<>(c.environment()), c.workDirectory()));
         }
-        String name = Common.servedModelName(c);
+        // the name a client asks for: the configuration's, else the served file's name without .gguf
+        String name = c.servedModelName().orElse(
+                Path.of(modelFile).getFileName().toString().replaceFirst("(?i)\\.gguf$", ""));
         List<String> cmd = new ArrayList<>(List.of(server, "-m", modelFile, "--host", c.host(),
                 "--port", String.valueOf(c.port()), "-a", name));
         if (c.contextLength() > 0) {
@@ -235,13 +238,17 @@ public final class LlamaCppDialect implements EngineDialect {
             }
         }
         Path quantizeTo = null;
-        Optional<GgufType> source = GgufType.fromFileName(c.model());
+        // what the model holds: its GGUF metadata when the file can be read here, else its name
+        Optional<GgufType> fromHeader = GgufType.ofFile(Path.of(c.model()));
+        Optional<GgufType> source = fromHeader.isPresent() ? fromHeader : GgufType.fromFileName(c.model());
+        String how = fromHeader.isPresent() ? "by its GGUF metadata" : "by its file name";
         if (source.isEmpty()) {
-            notes.add("the model file's name shows no GGUF type, so it is assumed to hold " + type.label()
-                    + " already (name an F16 file like NAME-f16.gguf to have qMeter quantize it)");
+            notes.add("neither the model's GGUF metadata (file not readable here) nor its name shows its type, so it is "
+                    + "assumed to hold " + type.label() + " already (name an F16 file like NAME-f16.gguf to have qMeter "
+                    + "quantize it)");
         } else if (source.get() != type) {
             if (!source.get().unquantized()) {
-                return Resolution.no("the model is already " + source.get().label() + " (by its file name), and "
+                return Resolution.no("the model is already " + source.get().label() + " (" + how + "), and "
                         + type.label() + " was asked for; re-quantizing a quantized GGUF loses quality: give an F16 "
                         + "(or BF16/F32) GGUF, or ask for " + source.get().label());
             }
@@ -250,7 +257,7 @@ public final class LlamaCppDialect implements EngineDialect {
                         + " with llama-quantize needs a work directory for the output: set workDirectory");
             }
             quantizeTo = c.workDirectory().get().resolve(quantizedName(c.model(), source.get(), type));
-            notes.add("llama-quantize makes it from the " + source.get().label() + " model");
+            notes.add("llama-quantize makes it from the " + source.get().label() + " model (" + how + ")");
         }
         return new Resolution(Support.yes(String.join("; ", notes)), type, kv, quantizeTo);
     }
@@ -261,10 +268,17 @@ public final class LlamaCppDialect implements EngineDialect {
         if (type.unquantized()) {
             return d;
         }
-        d.add("closest seed method " + type.closestSeedMethod().map(QuantMethod::label).orElse("none"));
+        // the method without its KV part (W8A16KV8-INT -> W8A16-INT), to compare with the GGUF type's closest
+        Optional<QuantMethod> base = java.util.Arrays.stream(QuantMethod.values())
+                .filter(x -> !x.quantizesKvCache() && x.weightBits() == m.weightBits()
+                        && x.activationBits() == m.activationBits() && x.activationFormat() == m.activationFormat())
+                .findFirst();
+        if (base.isPresent() && type.closestSeedMethod().filter(x -> x != base.get()).isPresent()) {
+            d.add(type.label() + " stands closest to " + type.closestSeedMethod().get().label());
+        }
         if (m.activationBits() == 16) {
             d.add("llama.cpp quantizes the activations of every quantized matmul to INT8 (Q8_1, ggml-cuda mmvq/mmq), "
-                    + "so this weight-only method runs with INT8 activations, the same run as " + sameRunAs(m) + " here");
+                    + "so this 16-bit-activation method runs with INT8 activations, the same run as " + sameRunAs(m) + " here");
         } else if (m.activationFormat() == NumberFormat.FP) {
             d.add("activations are INT8 (Q8_1), not FP8");
         }

@@ -10,6 +10,7 @@ import io.qmeter.engines.ServerMetric;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -129,7 +130,7 @@ public final class SglangDialect extends MappedDialect {
 
     @Override
     Map<QuantMethod, MethodEntry> entries() {
-        return ENTRIES;
+        return Collections.unmodifiableMap(ENTRIES);
     }
 
     @Override

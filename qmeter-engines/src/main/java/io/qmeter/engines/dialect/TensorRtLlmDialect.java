@@ -12,6 +12,7 @@ import io.qmeter.engines.Support;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,7 @@ public final class TensorRtLlmDialect extends MappedDialect {
 
     @Override
     Map<QuantMethod, MethodEntry> entries() {
-        return ENTRIES;
+        return Collections.unmodifiableMap(ENTRIES);
     }
 
     @Override
@@ -175,8 +176,10 @@ public final class TensorRtLlmDialect extends MappedDialect {
     @Override
     LaunchPlan build(ServerConfig c, Resolved r) {
         Path work = c.workDirectory().orElseThrow();
+        // the method's label names its KV cache; a KV cache chosen by hand is added to the name
+        boolean kvByHand = r.method().map(m -> !m.quantizesKvCache()).orElse(true);
         String tag = r.method().map(QuantMethod::label).orElse(r.quantization().orElse("full_prec"))
-                + r.kvCacheDtype().map(k -> "-kv" + k).orElse("") + "-tp" + c.tensorParallel();
+                + r.kvCacheDtype().filter(k -> kvByHand).map(k -> "-kv" + k).orElse("") + "-tp" + c.tensorParallel();
         String ckpt = work.resolve("trtllm-ckpt-" + tag).toString();
         String engine = work.resolve("trtllm-engine-" + tag).toString();
         Map<String, String> env = Common.serverEnvironment(c);

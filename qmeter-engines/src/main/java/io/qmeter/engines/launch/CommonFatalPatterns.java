@@ -31,7 +31,7 @@ public final class CommonFatalPatterns {
                     FailureKind.NCCL, "check the GPUs' interconnect and NCCL settings (NCCL_DEBUG=INFO), or lower "
                             + "the tensor-parallel degree"),
             new FatalPattern(Pattern.compile("(?i)unrecognized arguments?|unrecognised arguments?|unknown argument"
-                    + "|invalid argument|unrecognized option|unknown option|error: argument "),
+                    + "|invalid argument|unrecognized option|unknown option|error: argument |No such option"),
                     FailureKind.BAD_ARGUMENT, "the engine refused its command line: check the engine version "
                             + "against the flags qMeter generates, and any extra arguments"),
             new FatalPattern(Pattern.compile("(?i)FileNotFoundError|No such file or directory|failed to load model"

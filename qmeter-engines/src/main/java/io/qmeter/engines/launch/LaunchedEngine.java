@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -76,6 +77,8 @@ public final class LaunchedEngine implements Engine {
     private final LaunchOptions options;
     private final Map<String, Object> labels;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final Map<Integer, Long> RECENT_PORTS = new ConcurrentHashMap<>();
+    private static final long RECENT_PORT_NANOS = Duration.ofMinutes(1).toNanos();
 
     private final int instance = INSTANCES.incrementAndGet();
     private final AtomicInteger starts = new AtomicInteger();
@@ -210,10 +213,23 @@ public final class LaunchedEngine implements Engine {
         return config;
     }
 
+    /**
+     * A port free on the host now, not handed out in the last minute by this JVM (two engines
+     * starting at once must not both get the port the other one has not bound yet).
+     */
     static int freePort(String host) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return s.getLocalPort();
+        long now = System.nanoTime();
+        RECENT_PORTS.values().removeIf(t -> now - t > RECENT_PORT_NANOS);
+        for (int i = 0; i < 20; i++) {
+            int p;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(host))) {
+                p = s.getLocalPort();
+            }
+            if (RECENT_PORTS.putIfAbsent(p, now) == null) {
+                return p;
+            }
         }
+        throw new IOException("the system kept offering ports this JVM handed out in the last minute");
     }
 
     static boolean portFree(String host, int port) {
@@ -362,6 +378,15 @@ public final class LaunchedEngine implements Engine {
         if (server && !c.gpus().isEmpty()) {
             env.putIfAbsent("CUDA_VISIBLE_DEVICES", gpuList(c.gpus()));
         }
+        spec.workingDirectory().ifPresent(d -> {
+            try {
+                Files.createDirectories(d);
+            } catch (IOException e) {
+                throw new EngineLaunchException(failure(FailureKind.NOT_EXECUTABLE, "the working directory " + d
+                        + " of '" + spec.label() + "' cannot be created: " + e, "choose a writable 'workDir'",
+                        OptionalInt.empty(), List.of(), Optional.empty()), e);
+            }
+        });
         return new ProcessSpec(spec.label(), cmd, env, spec.workingDirectory());
     }
 

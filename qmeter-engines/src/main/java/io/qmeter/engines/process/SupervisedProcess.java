@@ -147,13 +147,11 @@ public final class SupervisedProcess implements AutoCloseable {
 
     private void accept(String line, String stream) {
         String kept = line.length() > MAX_LINE_CHARS ? line.substring(0, MAX_LINE_CHARS) + " [cut]" : line;
-        synchronized (ring) {
+        synchronized (ring) { // one lock for both, so that the ring is the file's last lines
             if (ring.size() == ringLines) {
                 ring.removeFirst();
             }
             ring.addLast(kept);
-        }
-        synchronized (log) {
             try {
                 log.write(line);
                 log.newLine();
@@ -317,7 +315,7 @@ public final class SupervisedProcess implements AutoCloseable {
                 LOG.warn("{}: processes {} survived SIGKILL", spec.label(), left.stream().map(ProcessHandle::pid).toList());
             }
             awaitOutput(Duration.ofSeconds(5));
-            synchronized (log) {
+            synchronized (ring) {
                 try {
                     log.close();
                 } catch (IOException e) {
