@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmeter.QMeter;
 import io.qmeter.engine.EngineFactory;
 import io.qmeter.metrics.Slo;
 import io.qmeter.metrics.SloThreshold;
@@ -151,7 +152,7 @@ public final class GpuLlamaStudy {
          */
         public static Options gpu(Path server, Path modelDir, Path out) {
             return new Options(server, modelDir, "tinyllama", 0, out, Duration.ofSeconds(80), 256, 64, 16,
-                    Slo.p90(Duration.ofMillis(300), Duration.ofMillis(15)), 6, Config.ALL, List.of(0.25, 0.5, 0.75, 1.0),
+                    p90Slo(Duration.ofMillis(300), Duration.ofMillis(15)), 6, Config.ALL, List.of(0.25, 0.5, 0.75, 1.0),
                     "");
         }
 
@@ -168,7 +169,7 @@ public final class GpuLlamaStudy {
          */
         public static Options cpu(Path server, Path modelDir, Path out) {
             return new Options(server, modelDir, "tiny", -1, out, Duration.ofSeconds(40), 32, 16, 4,
-                    Slo.p90(Duration.ofSeconds(2), Duration.ofMillis(250)), 3, Config.ALL, List.of(0.5, 1.0), "-t 1");
+                    p90Slo(Duration.ofSeconds(2), Duration.ofMillis(250)), 3, Config.ALL, List.of(0.5, 1.0), "-t 1");
         }
 
         /** @param v the shape @return a copy with it */
@@ -304,7 +305,7 @@ public final class GpuLlamaStudy {
                 case "--slots" -> o = o.withSlots(Integer.parseInt(value(a, ++i, "--slots")));
                 case "--slo-ms" -> {
                     long ttft = Long.parseLong(value(a, ++i, "--slo-ms"));
-                    o = o.withSlo(Slo.p90(Duration.ofMillis(ttft),
+                    o = o.withSlo(p90Slo(Duration.ofMillis(ttft),
                             Duration.ofMillis(Long.parseLong(value(a, ++i, "--slo-ms")))));
                 }
                 case "--run-s" -> o = o.withRunSeconds(Integer.parseInt(value(a, ++i, "--run-s")));
@@ -329,6 +330,17 @@ public final class GpuLlamaStudy {
             }
         }
         return o;
+    }
+
+    /**
+     * The SLO P90 TTFT &le; {@code ttft} and P90 TPOT &le; {@code tpot}.
+     *
+     * @param ttft the TTFT limit
+     * @param tpot the TPOT limit
+     * @return the SLO
+     */
+    public static Slo p90Slo(Duration ttft, Duration tpot) {
+        return QMeter.slo().ttft(QMeter.p90, ttft).tpot(QMeter.p90, tpot).build();
     }
 
     private static String value(String[] args, int i, String flag) {

@@ -8,7 +8,6 @@ import io.qmeter.engine.EngineHandle;
 import io.qmeter.engines.FailureKind;
 import io.qmeter.engines.launch.EngineLaunchException;
 import io.qmeter.engines.launch.LaunchedHandle;
-import io.qmeter.metrics.Slo;
 import io.qmeter.store.ResultStore;
 import io.qmeter.store.RunStatus;
 import io.qmeter.store.StoredRun;
@@ -46,7 +45,7 @@ class LlamaServerFailureIT {
         GpuLlamaStudy.Config q4 = LlamaCppEnv.config("Q4_0");
         Plan plan = Plan.builder("llama-kill-9").configuration(GpuLlamaStudy.settings(o, q4))
                 .workload(WorkloadSpec.synthetic(o.inputTokens(), o.outputTokens()))
-                .slo(Slo.p90(Duration.ofSeconds(5), Duration.ofSeconds(1))).rates(4).repetitions(1)
+                .slo(GpuLlamaStudy.p90Slo(Duration.ofSeconds(5), Duration.ofSeconds(1))).rates(4).repetitions(1)
                 .runLength(RunLength.duration(Duration.ofSeconds(6))).seed(9).build();
         Killer killer = new Killer(LlamaCppEnv.engine(o, q4));
         List<SweepEvent.Failure> failures = new CopyOnWriteArrayList<>();
