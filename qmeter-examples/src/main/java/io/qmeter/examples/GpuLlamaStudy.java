@@ -475,7 +475,8 @@ public final class GpuLlamaStudy {
         RunExport.csv(runs, o.out().resolve(NAME + ".csv"));
         ArrayNode table = printTable(o, plan, runs, energyNote, out);
         write(o.out().resolve(NAME + ".json"), table);
-        write(o.out().resolve(NAME + "-windows.json"), windows(o, plan, runs));
+        write(o.out().resolve(NAME + "-windows.json"),
+                windows(o.configurations().stream().map(Config::label).toList(), plan, runs));
         out.printf(Locale.ROOT, "%d runs stored (%d OK, %d invalid, %d failed) in %s; wall time %.0f s%n",
                 runs.size(), report.ok(), report.invalid(), report.failed(), db, (System.nanoTime() - t0) / 1e9);
         return report;
@@ -540,11 +541,20 @@ public final class GpuLlamaStudy {
         return rows;
     }
 
-    private static ArrayNode windows(Options o, Plan plan, List<StoredRun> runs) {
+    /**
+     * Each stored run's energy window in wall-clock seconds, with qMeter's joules, tokens and idle
+     * watts, for {@code scripts/gpu/crosscheck.py}.
+     *
+     * @param labels the configurations' labels, in the plan's order
+     * @param plan   the plan
+     * @param runs   its stored runs
+     * @return one object per run that has an energy report
+     */
+    static ArrayNode windows(List<String> labels, Plan plan, List<StoredRun> runs) {
         ArrayNode out = JSON.createArrayNode();
         for (int i = 0; i < plan.configurations().size(); i++) {
             String cid = plan.configurations().get(i).id();
-            String label = o.configurations().get(i).label();
+            String label = labels.get(i);
             for (StoredRun r : runs) {
                 if (!r.key().configurationId().equals(cid) || r.payload() == null) {
                     continue;
