@@ -12,11 +12,14 @@
 #      runs 25/50/75/100 % of it and measures J/token with NvmlPowerSensor
 #   4. crosscheck.py compares qMeter's joules per run with the pynvml counter over the same windows
 #
-# Everything it writes goes to $OUT (default ./gpu-out): build.log, model.log, study.log (the table),
+# Everything it writes goes to $OUT (default ./gpu-out): build.log, model.log, study.log (progress),
+# table.txt (the table),
 # gpu-llamacpp.csv / .json / -windows.json / .db, pynvml-samples.csv, crosscheck.txt, nvidia-smi.txt.
 #
 # Settings (environment): SHAPE (tinyllama | llama2-7b | tiny; default tinyllama), BUDGET_S (seconds of
-# search + sweep per configuration; default 80), STUDY_ARGS (more arguments for the Java main).
+# search + sweep per configuration; default 80), CONFIGS (default "F16 Q8_0 Q4_0 Q4_0+KVq8_0"),
+# DEADLINE_S (no configuration starts unless it fits before this many seconds; default 570),
+# STUDY_ARGS (more arguments for the Java main).
 # For a dry run on a machine without a GPU: LLAMA_BIN=folder of a CPU llama-server and llama-quantize
 # (skips the CUDA build), GPU=cpu, SHAPE=tiny.
 #
@@ -89,15 +92,31 @@ fi
 BARE_UNTIL=$(python3 -c 'import time; print(time.time() + 3)')
 sleep 3
 
-log "running GpuLlamaStudy (budget ${BUDGET_S}s of search + sweep per configuration)"
-"$DEV/jre/bin/java" -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=info \
-    -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.log.io.netty=warn \
-    -cp "$DEV/lib/*" io.qmeter.examples.GpuLlamaStudy \
-    --server "$SERVER" --models "$WORK/models" --shape "$SHAPE" $([ "$GPU" = cpu ] && echo --cpu || echo --gpu "$GPU") \
-    --out "$OUT" \
-    --budget-s "$BUDGET_S" ${STUDY_ARGS:-} 2>&1 | tee "$OUT/study.log"
-STUDY_RC=${PIPESTATUS[0]}
-log "GpuLlamaStudy exited $STUDY_RC"
+# one JVM per configuration, so that the time limit can only cut whole configurations: a configuration
+# starts only when its budget still fits before DEADLINE_S (default 570 s after this script began);
+# then one more call (--report-only) prints the whole table and writes the files from the store
+STUDY=("$DEV/jre/bin/java" -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=info
+    -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.log.io.netty=warn
+    -cp "$DEV/lib/*" io.qmeter.examples.GpuLlamaStudy
+    --server "$SERVER" --models "$WORK/models" --shape "$SHAPE" $([ "$GPU" = cpu ] && echo --cpu || echo --gpu "$GPU")
+    --out "$OUT" --budget-s "$BUDGET_S" ${STUDY_ARGS:-})
+DEADLINE=$(( T0 + ${DEADLINE_S:-570} ))
+STUDY_RC=0
+for cfg in ${CONFIGS:-F16 Q8_0 Q4_0 Q4_0+KVq8_0}; do
+  left=$(( DEADLINE - $(date +%s) ))
+  if [ "$left" -lt $(( BUDGET_S + 30 )) ]; then
+    log "SKIPPED $cfg: ${left}s left before the deadline, a configuration needs about $(( BUDGET_S + 30 ))s"
+    continue
+  fi
+  log "GpuLlamaStudy $cfg (budget ${BUDGET_S}s of search + sweep; ${left}s left)"
+  "${STUDY[@]}" --configs "$cfg" >> "$OUT/study.log" 2>&1
+  rc=$?
+  log "GpuLlamaStudy $cfg exited $rc"
+  [ "$rc" -eq 0 ] || STUDY_RC=$rc
+done
+log "the table (from the store)"
+"${STUDY[@]}" --report-only 2>&1 | tee "$OUT/table.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || STUDY_RC=1
 
 if [ -n "$SAMPLER_PID" ]; then
   kill -TERM "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null

@@ -43,8 +43,8 @@ import java.util.Optional;
  * cache, qmeter-engines launches {@code llama-server} (the {@code llama.cpp} {@link EngineFactory}),
  * the sweep coordinator finds its saturation point under an SLO, runs 25 / 50 / 75 / 100 % of it,
  * and {@link NvmlPowerSensor} measures joules per output token over each run. Prints a table and
- * writes, into the output folder, {@code gpu-llamacpp.csv} (every stored run), {@code .json} (the
- * table) and {@code -windows.json} (each run's energy window in wall-clock time, for
+ * writes, into the output folder, {@code gpu-llamacpp.db} (the store), {@code .csv} (every stored
+ * run), {@code .json} (the table) and {@code -windows.json} (each run's energy window in wall-clock time, for
  * {@code scripts/gpu/crosscheck.py}).
  *
  * <p>Made for one device call on the GPU machine ({@code scripts/gpu/run-h200.sh}, which builds the
@@ -249,14 +249,20 @@ public final class GpuLlamaStudy {
      * @param args {@code --server PATH --models DIR [--out DIR] [--shape NAME] [--gpu N | --cpu]
      *             [--budget-s S] [--tokens IN OUT] [--slots N] [--slo-ms TTFT TPOT] [--run-s S]
      *             [--configs F16,Q8_0,Q4_0,Q4_0+KVq8_0] [--fractions 0.25,0.5,0.75,1]
-     *             [--server-args 'ARGS']}
+     *             [--server-args 'ARGS'] [--report-only]}; with {@code --report-only} nothing runs:
+     *             the table and files are made from the store in the output folder
      */
     public static void main(String[] args) {
         if (List.of(args).contains("--help")) {
             System.out.println("usage: GpuLlamaStudy --server PATH --models DIR [--out DIR] [--shape NAME] "
                     + "[--gpu N | --cpu] [--budget-s S] [--tokens IN OUT] [--slots N] [--slo-ms TTFT TPOT] "
                     + "[--run-s S] [--configs F16,Q8_0,Q4_0,Q4_0+KVq8_0] [--fractions 0.25,0.5,0.75,1] "
-                    + "[--server-args 'ARGS']");
+                    + "[--server-args 'ARGS'] [--report-only]");
+            return;
+        }
+        if (List.of(args).contains("--report-only")) {
+            report(parse(List.of(args).stream().filter(a -> !a.equals("--report-only")).toArray(String[]::new)),
+                    System.out);
             return;
         }
         SweepReport r = run(parse(args), System.out);
@@ -472,14 +478,50 @@ public final class GpuLlamaStudy {
                 sensor.close();
             }
         }
+        writeReport(o, plan, runs, energyNote, out);
+        out.printf(Locale.ROOT, "this call: %d points (%d OK, %d invalid, %d failed, %d already stored) in %s; wall time "
+                + "%.0f s%n", report.totalPoints(), report.ok(), report.invalid(), report.failed(), report.skipped(), db,
+                (System.nanoTime() - t0) / 1e9);
+        return report;
+    }
+
+    /**
+     * Prints the table and writes the CSV and JSON files from what the store holds, running
+     * nothing: after the configurations were run one call each (so that a time limit cuts whole
+     * configurations, never the report), one call with {@code --report-only} and all of them
+     * gives the whole table.
+     *
+     * @param o   the options
+     * @param out where to print
+     * @return the stored runs of the plan
+     */
+    public static List<StoredRun> report(Options o, PrintStream out) {
+        Plan plan = plan(o);
+        Path db = o.out().resolve(NAME + ".db").toAbsolutePath();
+        if (!Files.isRegularFile(db)) {
+            throw new IllegalArgumentException("expected the store " + db + " of earlier runs, found no such file; "
+                    + "run without --report-only first");
+        }
+        List<StoredRun> runs;
+        try (ResultStore store = ResultStore.sqlite(db)) {
+            runs = store.findByPlan(plan.id());
+        }
+        List<String> qualities = runs.stream().filter(r -> r.payload() != null)
+                .map(r -> r.payload().path("result").path("energy").path("quality").asText(""))
+                .filter(q -> !q.isEmpty()).distinct().toList();
+        String note = qualities.isEmpty() ? "energy unavailable: no stored run has an energy figure"
+                : "energy: " + String.join(", ", qualities) + " (as stored with each run)";
+        writeReport(o, plan, runs, note, out);
+        out.printf(Locale.ROOT, "%d runs stored in %s%n", runs.size(), db);
+        return runs;
+    }
+
+    private static void writeReport(Options o, Plan plan, List<StoredRun> runs, String energyNote, PrintStream out) {
         RunExport.csv(runs, o.out().resolve(NAME + ".csv"));
         ArrayNode table = printTable(o, plan, runs, energyNote, out);
         write(o.out().resolve(NAME + ".json"), table);
         write(o.out().resolve(NAME + "-windows.json"),
                 windows(o.configurations().stream().map(Config::label).toList(), plan, runs));
-        out.printf(Locale.ROOT, "%d runs stored (%d OK, %d invalid, %d failed) in %s; wall time %.0f s%n",
-                runs.size(), report.ok(), report.invalid(), report.failed(), db, (System.nanoTime() - t0) / 1e9);
-        return report;
     }
 
     private static ArrayNode printTable(Options o, Plan plan, List<StoredRun> runs, String energyNote,
@@ -497,8 +539,12 @@ public final class GpuLlamaStudy {
         for (int i = 0; i < plan.configurations().size(); i++) {
             EngineSettings s = plan.configurations().get(i);
             Config c = o.configurations().get(i);
-            for (StoredRun r : runs.stream().filter(x -> x.key().configurationId().equals(s.id()))
-                    .sorted((a, b) -> a.key().rateLabel().compareTo(b.key().rateLabel())).toList()) {
+            List<StoredRun> mine = runs.stream().filter(x -> x.key().configurationId().equals(s.id()))
+                    .sorted((a, b) -> a.key().rateLabel().compareTo(b.key().rateLabel())).toList();
+            if (mine.isEmpty()) {
+                out.printf(Locale.ROOT, "%-12s not run (nothing stored for %s)%n", c.label(), s.id());
+            }
+            for (StoredRun r : mine) {
                 String label = r.key().rateLabel();
                 boolean search = label.equals(SweepCoordinator.SATURATION_LABEL);
                 double rate = search ? m(r, "saturation_rps") : m(r, "achieved_rps");
