@@ -11,6 +11,8 @@
 #   STANDIN_CHILD=1           start a child process (sleep) that must be stopped with the server
 #   STANDIN_SIM_ARGS="..."    extra SimulatedEngineMain flags, e.g. "--crash-after 3"
 #   STANDIN_ARGS_FILE=PATH    write the arguments received there, one per line
+#   STANDIN_CRASH_ONCE=PATH   the first start (PATH absent: it is created) crashes after
+#                             STANDIN_CRASH_AFTER requests (default 10); later starts do not
 #   STANDIN_DRY_RUN=1         only check the flags: exit 0 after parsing, touching no file
 
 standin_record_args() {
@@ -37,6 +39,10 @@ standin_exec() {
   fi
   if [ "${STANDIN_CHILD:-}" = "1" ]; then
     sleep 600 >/dev/null 2>&1 < /dev/null &
+  fi
+  if [ -n "${STANDIN_CRASH_ONCE:-}" ] && [ ! -e "$STANDIN_CRASH_ONCE" ]; then
+    : > "$STANDIN_CRASH_ONCE"
+    STANDIN_SIM_ARGS="${STANDIN_SIM_ARGS:-} --crash-after ${STANDIN_CRASH_AFTER:-10}"
   fi
   tp_arg=""
   case "$4" in 1|2|4|8) tp_arg="--tp $4" ;; esac

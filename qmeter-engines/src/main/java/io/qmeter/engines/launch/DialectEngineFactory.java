@@ -47,8 +47,9 @@ import java.util.function.Supplier;
  *   <li>{@code executable}: the server's program instead of the dialect's (a stand-in, your own build);</li>
  *   <li>{@code binDir}: a folder searched first for every program of the launch plan;</li>
  *   <li>{@code logDir}: where the log files of each start go (default under the temp folder);</li>
- *   <li>{@code startTimeout}, {@code stopGrace}, {@code hangTimeout}: durations such as {@code 90},
- *       {@code 90s}, {@code 500ms}, {@code 5m} or {@code PT5M} (defaults 10 minutes, 15 seconds, 30 seconds).</li>
+ *   <li>{@code startTimeout}, {@code stopGrace}, {@code hangTimeout}, {@code restartBackoff}: durations
+ *       such as {@code 90}, {@code 90s}, {@code 500ms}, {@code 5m} or {@code PT5M} (defaults 10
+ *       minutes, 15 seconds, 30 seconds, 1 second; {@code restartBackoff} may be {@code 0}).</li>
  * </ul>
  * The configuration is checked against the dialect's catalogue when the engine is created
  * (without a GPU: GPU-dependent checks happen when the engine runs).
@@ -67,7 +68,8 @@ public class DialectEngineFactory implements EngineFactory {
     /** Every settings key this factory reads (besides {@code env.NAME}). */
     public static final Set<String> KEYS = Collections.unmodifiableSet(new TreeSet<>(Set.of(MODEL, QUANTIZATION,
             TENSOR_PARALLEL, GPU, "kvCacheType", "host", "port", "contextLength", "maxConcurrency", "servedModelName",
-            "workDir", "extraArgs", "executable", "binDir", "logDir", "startTimeout", "stopGrace", "hangTimeout")));
+            "workDir", "extraArgs", "executable", "binDir", "logDir", "startTimeout", "stopGrace", "hangTimeout",
+            "restartBackoff")));
 
     private final String name;
     private final Supplier<EngineDialect> dialect;
@@ -187,6 +189,11 @@ public class DialectEngineFactory implements EngineFactory {
         if (settings.containsKey("hangTimeout")) {
             o = o.withHangDetection(duration(settings, "hangTimeout"), o.hangProbes());
         }
+        if (settings.containsKey("restartBackoff")) {
+            String v = settings.get("restartBackoff").trim();
+            o = o.withRestartBackoff(v.matches("0+(\\.0*)?(ms|s|m|h)?") ? Duration.ZERO
+                    : duration(settings, "restartBackoff"));
+        }
         EngineDialect d = dialect.get();
         Support s = d.support(c, Optional.empty());
         if (!s.supported()) {
@@ -275,7 +282,8 @@ public class DialectEngineFactory implements EngineFactory {
             } else if (t.endsWith("m")) {
                 d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 60_000));
             } else if (t.endsWith("h")) {
-                d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 3_600_000));
+                d = Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim())
+                        * 3_600_000));
             } else {
                 d = Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
             }

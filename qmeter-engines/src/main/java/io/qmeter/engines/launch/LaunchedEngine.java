@@ -40,11 +40,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start()}:
  * <ol>
+ *   <li>runs the launch plan's preparation steps once per engine (each must exit 0, else
+ *       {@link FailureKind#PREPARATION_FAILED} with that step's log tail);</li>
  *   <li>picks a free port when {@link LaunchOptions#freePort()} is set, else checks that the
  *       configuration's port is free ({@link FailureKind#ADDRESS_IN_USE} at once when it is not, so
  *       that qMeter never probes someone else's server);</li>
- *   <li>runs the launch plan's preparation steps once per engine (each must exit 0, else
- *       {@link FailureKind#PREPARATION_FAILED} with that step's log tail);</li>
  *   <li>starts the server ({@link FailureKind#NOT_EXECUTABLE} when the program cannot be run) with
  *       {@code CUDA_VISIBLE_DEVICES} set to the configuration's GPUs when the dialect did not set it;</li>
  *   <li>probes the dialect's readiness paths until one answers 200, within the start deadline,
@@ -56,7 +56,10 @@ import org.slf4j.LoggerFactory;
  * Every failure stops the whole process tree and throws an {@link EngineLaunchException}. Each
  * start writes its own log files ({@code ENGINE-CONFIG-pJVMPID-eENGINE-sSTART-LABEL.log} in
  * {@link LaunchOptions#logDirectory()}). The engine may be started again after its handle was
- * closed (a restart); the preparation is not repeated.
+ * closed (a restart); the preparation is not repeated. A start that follows a failure (a failed
+ * start, or a handle whose watchdog saw a crash or hang) first waits
+ * {@link LaunchOptions#restartBackoff()}, doubled for each further failure in a row, at most
+ * {@link LaunchOptions#MAX_RESTART_BACKOFF}; a handle closed without failure ends the row.
  *
  * <pre>{@code
  * LaunchedEngine e = LaunchedEngine.of(EngineDialects.find("llama.cpp"),
@@ -82,6 +85,7 @@ public final class LaunchedEngine implements Engine {
 
     private final int instance = INSTANCES.incrementAndGet();
     private final AtomicInteger starts = new AtomicInteger();
+    private final AtomicInteger failuresInARow = new AtomicInteger();
     private volatile boolean prepared;
 
     private LaunchedEngine(EngineDialect dialect, ServerConfig config, LaunchOptions options,
@@ -157,21 +161,68 @@ public final class LaunchedEngine implements Engine {
     @Override
     public LaunchedHandle start() throws EngineLaunchException {
         int n = starts.incrementAndGet();
-        ServerConfig c = placeOnPort();
-        LaunchPlan plan;
+        backOff();
         try {
-            plan = dialect.plan(c);
-        } catch (IllegalArgumentException e) {
-            throw new EngineLaunchException(failure(FailureKind.UNSUPPORTED_QUANTIZATION,
-                    dialect.name() + " refused the configuration: " + e.getMessage(),
-                    "choose a quantization method, KV-cache type or tensor-parallel degree this engine supports",
-                    OptionalInt.empty(), List.of(), Optional.empty()), e);
+            return launch(n);
+        } catch (RuntimeException e) {
+            failuresInARow.incrementAndGet();
+            throw e;
         }
+    }
+
+    /** The pause before a start that follows failures in a row: the backoff, doubled per failure. */
+    Duration backoff() {
+        int k = failuresInARow.get();
+        if (k == 0 || options.restartBackoff().isZero()) {
+            return Duration.ZERO;
+        }
+        Duration d = options.restartBackoff().multipliedBy(1L << Math.min(k - 1, 20));
+        return d.compareTo(LaunchOptions.MAX_RESTART_BACKOFF) > 0 ? LaunchOptions.MAX_RESTART_BACKOFF : d;
+    }
+
+    /** A handle of this engine noticed a failure (a crash or hang while serving). */
+    void failed() {
+        failuresInARow.incrementAndGet();
+    }
+
+    /** A handle of this engine was closed with no failure: the failures in a row are over. */
+    void closedHealthy() {
+        failuresInARow.set(0);
+    }
+
+    private void backOff() {
+        Duration d = backoff();
+        if (d.isZero()) {
+            return;
+        }
+        LOG.info("{}: waiting {} ms before starting again after {} failure(s) in a row", dialect.name(), d.toMillis(),
+                failuresInARow.get());
+        try {
+            Thread.sleep(d.toMillis()); // a bounded pause between restarts of a failing engine, not a test's wait
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngineLaunchException(failure(FailureKind.START_TIMEOUT, "interrupted while waiting to restart "
+                    + dialect.name(), "the caller gave up (cancelled)", OptionalInt.empty(), List.of(),
+                    Optional.empty()), e);
+        }
+    }
+
+    private LaunchedHandle launch(int n) {
+        ServerConfig c = options.freePort() ? config.withPort(pickPort()) : config;
+        LaunchPlan plan = plan(c);
         if (!prepared) {
             for (ProcessSpec step : plan.preparation()) {
                 prepare(resolve(step, false, c), n);
             }
             prepared = true;
+            if (options.freePort() && !plan.preparation().isEmpty()) {
+                // the steps may have taken long: a port free now, not one picked before them
+                c = config.withPort(pickPort());
+                plan = plan(c);
+            }
+        }
+        if (!options.freePort()) {
+            checkPortFree();
         }
         ProcessSpec server = resolve(plan.server(), true, c);
         Path logFile = logFile(n, server.label());
@@ -192,17 +243,29 @@ public final class LaunchedEngine implements Engine {
 
     // ------------------------------------------------------------------ ports
 
-    private ServerConfig placeOnPort() {
-        if (options.freePort()) {
-            try {
-                return config.withPort(freePort(config.host()));
-            } catch (IOException e) {
-                throw new EngineLaunchException(failure(FailureKind.ADDRESS_IN_USE,
-                        "no free port on " + config.host() + ": " + e.getMessage(),
-                        "check that the host address is one of this machine's", OptionalInt.empty(), List.of(),
-                        Optional.empty()), e);
-            }
+    private LaunchPlan plan(ServerConfig c) {
+        try {
+            return dialect.plan(c);
+        } catch (IllegalArgumentException e) {
+            throw new EngineLaunchException(failure(FailureKind.UNSUPPORTED_QUANTIZATION,
+                    dialect.name() + " refused the configuration: " + e.getMessage(),
+                    "choose a quantization method, KV-cache type or tensor-parallel degree this engine supports",
+                    OptionalInt.empty(), List.of(), Optional.empty()), e);
         }
+    }
+
+    private int pickPort() {
+        try {
+            return freePort(config.host());
+        } catch (IOException e) {
+            throw new EngineLaunchException(failure(FailureKind.ADDRESS_IN_USE,
+                    "no free port on " + config.host() + ": " + e.getMessage(),
+                    "check that the host address is one of this machine's", OptionalInt.empty(), List.of(),
+                    Optional.empty()), e);
+        }
+    }
+
+    private void checkPortFree() {
         if (!portFree(config.host(), config.port())) {
             throw new EngineLaunchException(failure(FailureKind.ADDRESS_IN_USE,
                     "port " + config.port() + " on " + config.host() + " is already in use, before "
@@ -210,7 +273,6 @@ public final class LaunchedEngine implements Engine {
                     "stop the process that listens there or choose another port (port 0 picks a free one)",
                     OptionalInt.empty(), List.of(), Optional.empty()), null);
         }
-        return config;
     }
 
     /**
@@ -401,8 +463,8 @@ public final class LaunchedEngine implements Engine {
         }
         String engine = dialect.name().replaceAll("[^A-Za-z0-9._-]+", "-");
         String l = label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-");
-        return options.logDirectory().resolve(engine + "-" + slug + "-p" + ProcessHandle.current().pid() + "-e" + instance
-                + "-s" + n
+        return options.logDirectory().resolve(engine + "-" + slug + "-p" + ProcessHandle.current().pid()
+                + "-e" + instance + "-s" + n
                 + "-" + l + ".log");
     }
 

@@ -218,6 +218,13 @@ public final class LaunchedHandle implements EngineHandle {
             return;
         }
         watchdog.shutdownNow();
+        if (failed.isDone() || !process.isAlive()) {
+            if (!failed.isDone()) {
+                engine.failed(); // it exited before the watchdog's next look
+            }
+        } else {
+            engine.closedHealthy();
+        }
         process.stop(engine.options().stopGrace());
     }
 
@@ -263,8 +270,9 @@ public final class LaunchedHandle implements EngineHandle {
             long failingFor = System.nanoTime() - failingSince;
             if (failedProbes >= o.hangProbes() && failingFor >= o.hangTimeout().toNanos()) {
                 record(LaunchedEngine.failure(FailureKind.HUNG, engine.name() + " " + server.label() + " (pid "
-                                + process.pid() + ") is alive but failed " + failedProbes + " health probes in a row over "
-                                + Duration.ofNanos(failingFor).toMillis() + " ms; last: " + h.detail(),
+                                + process.pid() + ") is alive but failed " + failedProbes
+                                + " health probes in a row over " + Duration.ofNanos(failingFor).toMillis()
+                                + " ms; last: " + h.detail(),
                         "the engine is stuck: restart it; if it keeps happening, see its log", OptionalInt.empty(),
                         process.tail(o.tailLines()), Optional.of(process.logFile())));
             }
@@ -275,6 +283,7 @@ public final class LaunchedHandle implements EngineHandle {
 
     private void record(LaunchFailure f) {
         if (failed.complete(f)) {
+            engine.failed();
             LOG.warn("{} (start {}) failed: {}", engine.name(), start, f.summary());
         }
     }

@@ -285,7 +285,7 @@ public final class PrometheusText {
     }
 
     private static boolean nameChar(char c, boolean first) {
-        return c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (!first && c >= '0' && c <= '9');
+        return c == ':' || labelChar(c, first);
     }
 
     private static boolean labelChar(char c, boolean first) {

@@ -28,10 +28,6 @@ final class Reaper {
         LIVE.remove(p);
     }
 
-    static int liveCount() {
-        return LIVE.size();
-    }
-
     private static void hook() {
         if (hooked) {
             return;

@@ -312,7 +312,8 @@ public final class SupervisedProcess implements AutoCloseable {
             }
             List<ProcessHandle> left = ProcessTree.kill(process.toHandle(), seen, grace);
             if (!left.isEmpty()) {
-                LOG.warn("{}: processes {} survived SIGKILL", spec.label(), left.stream().map(ProcessHandle::pid).toList());
+                LOG.warn("{}: processes {} survived SIGKILL", spec.label(),
+                        left.stream().map(ProcessHandle::pid).toList());
             }
             awaitOutput(Duration.ofSeconds(5));
             synchronized (ring) {

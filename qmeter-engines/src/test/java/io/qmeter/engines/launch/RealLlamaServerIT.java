@@ -20,14 +20,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The supervisor against the real {@code llama-server} and {@code llama-quantize} that
  * {@code .ci/llama.sh} builds ({@code QMETER_LLAMA_SERVER}, {@code QMETER_LLAMA_MODEL_DIR} with
- * {@code tiny-F16.gguf}); skipped with the reason when they are not given.
+ * {@code tiny-F16.gguf}); skipped with the reason when they are not given. Tagged {@code engine}
+ * like the other real-engine tests.
  */
+@Tag("engine")
 class RealLlamaServerIT {
 
     @TempDir

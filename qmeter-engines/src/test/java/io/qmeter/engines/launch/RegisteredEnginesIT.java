@@ -56,7 +56,8 @@ class RegisteredEnginesIT {
         s.put("stopGrace", "5s");
         StandIns.env().forEach((k, v) -> s.put("env." + k, v));
         if (engine.equals("openai-generic")) {
-            s.put("extraArgs", "vllm serve {model} --host {host} --port {port} --served-model-name {served_model_name}");
+            s.put("extraArgs", "vllm serve {model} --host {host} --port {port}"
+                    + " --served-model-name {served_model_name}");
         }
         return s;
     }
