@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# Runs ON the GPU machine (x86-64, 16 cores, one H200, Python 3.12 + numpy + pynvml, no Java, no
+# network), from the repository root, with .device/ carried there (made by scripts/gpu/prepare.sh).
+# One device call of at most 10 minutes does everything:
+#
+#   1. builds llama-server and llama-quantize with CUDA (sm_90) from the carried snapshot (~3 min);
+#      the random-weight model is written meanwhile (make-random-llama.py, F16), then quantized to
+#      Q8_0 and Q4_0
+#   2. starts an independent pynvml sampler (nvml_sampler.py) beside the Java main
+#   3. io.qmeter.examples.GpuLlamaStudy launches llama-server through qmeter-engines for F16, Q8_0,
+#      Q4_0 and Q4_0 with a q8_0 KV cache; for each it finds the saturation point under the SLO,
+#      runs 25/50/75/100 % of it and measures J/token with NvmlPowerSensor
+#   4. crosscheck.py compares qMeter's joules per run with the pynvml counter over the same windows
+#
+# Everything it writes goes to $OUT (default ./gpu-out): build.log, model.log, study.log (progress),
+# table.txt (the table),
+# gpu-llamacpp.csv / .json / -windows.json / .db, pynvml-samples.csv, crosscheck.txt, nvidia-smi.txt.
+#
+# Settings (environment): SHAPE (tinyllama | llama2-7b | tiny; default tinyllama), BUDGET_S (seconds of
+# search + sweep per configuration; default 80), CONFIGS (default "F16 Q8_0 Q4_0 Q4_0+KVq8_0"),
+# DEADLINE_S (no configuration starts unless it fits before this many seconds; default 570),
+# STUDY_ARGS (more arguments for the Java main).
+# For a dry run on a machine without a GPU: LLAMA_BIN=folder of a CPU llama-server and llama-quantize
+# (skips the CUDA build), GPU=cpu, SHAPE=tiny.
+#
+# Reproduce (from a checkout here):  bash scripts/gpu/prepare.sh   then, with the device tool,
+#   run(command="bash scripts/gpu/run-h200.sh", carry=[".device"], timeout_s=600)
+set -uo pipefail
+REPO=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$REPO"
+DEV=$REPO/.device
+OUT=${OUT:-$REPO/gpu-out}
+SHAPE=${SHAPE:-tinyllama}
+BUDGET_S=${BUDGET_S:-80}
+GPU=${GPU:-0}
+WORK=${TMPDIR:-/tmp}/qmeter-gpu
+T0=$(date +%s)
+mkdir -p "$OUT" "$WORK/models"
+log() { echo "run-h200.sh [+$(( $(date +%s) - T0 ))s]: $*" | tee -a "$OUT/steps.log" >&2; }
+fail() { log "FAILED: $*"; exit 1; }
+
+[ -x "$DEV/jre/bin/java" ] || fail "expected .device/jre (run scripts/gpu/prepare.sh here and carry .device)"
+TARBALL=$(ls "$DEV"/llama.cpp-*.tar.xz 2>/dev/null | head -1)
+[ -n "$TARBALL" ] || fail "expected the llama.cpp snapshot in .device/"
+nvidia-smi -q > "$OUT/nvidia-smi.txt" 2>&1 || true
+nvidia-smi --query-gpu=name,compute_cap,driver_version,power.limit --format=csv | tee -a "$OUT/steps.log" >&2 || true
+
+log "unpacking $(basename "$TARBALL")"
+rm -rf "$WORK/unpack" && mkdir -p "$WORK/unpack"
+tar -xJf "$TARBALL" -C "$WORK/unpack"
+SRC=$(dirname "$(find "$WORK/unpack" -maxdepth 2 -name CMakeLists.txt | sort | head -1)")
+[ -f "$SRC/CMakeLists.txt" ] || fail "no CMakeLists.txt in $(basename "$TARBALL")"
+
+# the model is written on the CPU while CUDA compiles
+log "writing the random $SHAPE model (F16) in the background"
+( python3 "$DEV/make-random-llama.py" "$SRC" "$WORK/models/$SHAPE-F16.gguf" "$SHAPE" > "$OUT/model.log" 2>&1 \
+  && echo ok > "$WORK/models/.f16-done" ) &
+MODEL_PID=$!
+
+if [ -n "${LLAMA_BIN:-}" ]; then
+  log "using the llama-server and llama-quantize in $LLAMA_BIN (no build)"
+  SERVER=$LLAMA_BIN/llama-server
+  QUANTIZE=$LLAMA_BIN/llama-quantize
+else
+  log "building llama-server and llama-quantize with CUDA (sm_90, -j16)"
+  ( cmake -S "$SRC" -B "$WORK/build" -DCMAKE_BUILD_TYPE=Release -DGGML_CUDA=ON -DCMAKE_CUDA_ARCHITECTURES=90 \
+      -DLLAMA_CURL=OFF -DLLAMA_BUILD_TESTS=OFF \
+    && cmake --build "$WORK/build" -j16 --target llama-server llama-quantize ) > "$OUT/build.log" 2>&1 \
+    || { tail -40 "$OUT/build.log" >&2; fail "the CUDA build failed (build.log)"; }
+  SERVER=$WORK/build/bin/llama-server
+  QUANTIZE=$WORK/build/bin/llama-quantize
+fi
+[ -x "$SERVER" ] || fail "no llama-server at $SERVER"
+log "llama-server: $SERVER"
+
+wait "$MODEL_PID"
+[ -f "$WORK/models/.f16-done" ] || { cat "$OUT/model.log" >&2; fail "make-random-llama.py failed (model.log)"; }
+for q in Q8_0 Q4_0; do
+  "$QUANTIZE" "$WORK/models/$SHAPE-F16.gguf" "$WORK/models/$SHAPE-$q.gguf" "$q" >> "$OUT/model.log" 2>&1 \
+    || fail "llama-quantize $q failed (model.log)"
+done
+ls -la "$WORK/models" | tee -a "$OUT/steps.log" >&2
+
+SAMPLER_PID=
+if python3 -c 'import pynvml' 2>/dev/null; then
+  python3 scripts/gpu/nvml_sampler.py --gpu "${GPU/cpu/0}" --out "$OUT/pynvml-samples.csv" 2>>"$OUT/steps.log" &
+  SAMPLER_PID=$!
+else
+  log "pynvml is missing: no independent reading this time"
+fi
+# a few seconds of the bare GPU (no server) for the record
+BARE_UNTIL=$(python3 -c 'import time; print(time.time() + 3)')
+sleep 3
+
+# one JVM per configuration, so that the time limit can only cut whole configurations: a configuration
+# starts only when its budget still fits before DEADLINE_S (default 570 s after this script began);
+# then one more call (--report-only) prints the whole table and writes the files from the store
+STUDY=("$DEV/jre/bin/java" -Xmx4g -Dorg.slf4j.simpleLogger.defaultLogLevel=info
+    -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.log.io.netty=warn
+    -cp "$DEV/lib/*" io.qmeter.examples.GpuLlamaStudy
+    --server "$SERVER" --models "$WORK/models" --shape "$SHAPE" $([ "$GPU" = cpu ] && echo --cpu || echo --gpu "$GPU")
+    --out "$OUT" --budget-s "$BUDGET_S" ${STUDY_ARGS:-})
+DEADLINE=$(( T0 + ${DEADLINE_S:-570} ))
+STUDY_RC=0
+for cfg in ${CONFIGS:-F16 Q8_0 Q4_0 Q4_0+KVq8_0}; do
+  left=$(( DEADLINE - $(date +%s) ))
+  if [ "$left" -lt $(( BUDGET_S + 30 )) ]; then
+    log "SKIPPED $cfg: ${left}s left before the deadline, a configuration needs about $(( BUDGET_S + 30 ))s"
+    continue
+  fi
+  log "GpuLlamaStudy $cfg (budget ${BUDGET_S}s of search + sweep; ${left}s left)"
+  "${STUDY[@]}" --configs "$cfg" >> "$OUT/study.log" 2>&1
+  rc=$?
+  log "GpuLlamaStudy $cfg exited $rc"
+  [ "$rc" -eq 0 ] || STUDY_RC=$rc
+done
+log "the table (from the store)"
+"${STUDY[@]}" --report-only 2>&1 | tee "$OUT/table.txt"
+[ "${PIPESTATUS[0]}" -eq 0 ] || STUDY_RC=1
+
+if [ -n "$SAMPLER_PID" ]; then
+  kill -TERM "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null
+  if [ -f "$OUT/gpu-llamacpp-windows.json" ]; then
+    python3 scripts/gpu/crosscheck.py "$OUT/gpu-llamacpp-windows.json" "$OUT/pynvml-samples.csv" \
+        --bare-until "$BARE_UNTIL" 2>&1 | tee "$OUT/crosscheck.txt"
+  fi
+fi
+cp "$SRC/LICENSE" "$OUT/llama.cpp-LICENSE" 2>/dev/null || true
+log "done in $(( $(date +%s) - T0 )) s"
+exit "$STUDY_RC"
