@@ -649,6 +649,18 @@ public final class LlmClient implements RequestSender {
         }
     }
 
+    @Override
+    public long lastArrivalNanos() {
+        Resources rt = resources;
+        long last = Long.MIN_VALUE;
+        if (rt != null) {
+            for (Pool p : rt.pools) {
+                last = Math.max(last, p.lastReadNanos());
+            }
+        }
+        return last;
+    }
+
     /**
      * Samples how late this client's event loops run between {@code fromNanos} and {@code toNanos}
      * ({@link System#nanoTime()}): every millisecond each loop is due to run a short task, and how late

@@ -34,6 +34,29 @@ import javax.net.ssl.SSLParameters;
  */
 final class Pool {
 
+    /**
+     * When this pool's event loop last read bytes from any of its connections; written by that loop
+     * only, read by watchdogs through {@link LlmClient#lastArrivalNanos()} (a stale value is at most
+     * one read old, which a once-a-second watchdog does not mind). Opaque access: no fence on the
+     * read path.
+     */
+    @SuppressWarnings("unused") // through LAST_READ
+    private long lastReadNanos = Long.MIN_VALUE;
+    private static final java.lang.invoke.VarHandle LAST_READ;
+
+    static {
+        try {
+            LAST_READ = java.lang.invoke.MethodHandles.lookup().findVarHandle(Pool.class, "lastReadNanos", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** When this pool's loop last read bytes, or {@link Long#MIN_VALUE}; any thread. */
+    long lastReadNanos() {
+        return (long) LAST_READ.getOpaque(this);
+    }
+
     final EventLoop loop;
     final LlmClient client;
     /** The loop's select strategy, told when to poll instead of sleeping. */
@@ -536,6 +559,7 @@ final class Pool {
             }
             try {
                 readNanos = System.nanoTime();
+                LAST_READ.setOpaque(pool, readNanos);
                 if (current != null) {
                     current.responseBegan();
                 }

@@ -81,6 +81,22 @@ public interface RequestSender extends AutoCloseable {
     default void prepare(CompletionRequest template, int concurrency) {
     }
 
+    /**
+     * When bytes last arrived from the server on any of this sender's connections
+     * ({@link System#nanoTime()}), so a watchdog can tell a slow engine that still streams tokens
+     * from a hung one. Read from another thread; never blocks.
+     *
+     * <pre>{@code
+     * long quietNanos = System.nanoTime() - sender.lastArrivalNanos();
+     * }</pre>
+     *
+     * @return the time of the last arrival, or {@link Long#MIN_VALUE} when nothing arrived or the
+     *         sender does not know (the default)
+     */
+    default long lastArrivalNanos() {
+        return Long.MIN_VALUE;
+    }
+
     /** Releases connections; idempotent. */
     @Override
     void close();

@@ -57,6 +57,11 @@ final class EngineWatch implements RequestSender {
     }
 
     @Override
+    public long lastArrivalNanos() {
+        return delegate.lastArrivalNanos();
+    }
+
+    @Override
     public void prepare(CompletionRequest template, int concurrency) {
         delegate.prepare(template, concurrency);
     }
@@ -125,11 +130,15 @@ final class EngineWatch implements RequestSender {
         if (errors > 0 && h.status() != Health.Status.UP) {
             return fail(errors + " requests failed (last: " + lastEngineError + ") and the engine is " + h.status());
         }
-        long idle = System.nanoTime() - lastProgressNanos.get();
-        if (inFlight.get() > 0 && idle > stallTimeout.toNanos() && !answersOneToken()) {
+        // progress is a completed request or any bytes from the server: a slow engine that still
+        // streams tokens (long outputs, every slot busy) is not hung, even when nothing completes
+        long now = System.nanoTime();
+        long idle = now - Math.max(lastProgressNanos.get(), delegate.lastArrivalNanos());
+        long open = inFlight.get();
+        if (open > 0 && idle > stallTimeout.toNanos() && !answersOneToken()) {
             return fail(String.format(java.util.Locale.ROOT, "engine hangs: %d requests in flight, none completed "
-                    + "for %.1f s, and a 1-token request got no answer within %s", inFlight.get(), idle / 1e9,
-                    stallTimeout));
+                    + "and no bytes arrived for %.1f s, and a 1-token request got no answer within %s", open,
+                    idle / 1e9, stallTimeout));
         }
         return null;
     }
