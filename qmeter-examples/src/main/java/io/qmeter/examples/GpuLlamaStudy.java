@@ -428,7 +428,10 @@ public final class GpuLlamaStudy {
                 .runRequestTimeout(Duration.ofSeconds(15))
                 .probeMinDuration(Duration.ofSeconds(3))
                 .clientCheck(Duration.ofMillis(50), 0.9)
-                .searchTuning(s -> s.maxWallTime(search));
+                .searchTuning(s -> s.maxWallTime(search))
+                // cold prefill on every request: the seeded prompts repeat, and llama.cpp's prompt
+                // cache (on by default) would otherwise cut TTFT to a few ms; recorded in each run
+                .loadTuning(l -> l.promptCache(false));
         if (sensor != null) {
             b = b.powerSensor(sensor);
         }
