@@ -3,6 +3,7 @@ package io.qmeter.sweep;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.qmeter.engine.EngineHandle;
+import io.qmeter.engine.Health;
 import io.qmeter.quality.ItemResult;
 import io.qmeter.quality.QualityBenchmark;
 import io.qmeter.quality.QualityException;
@@ -79,9 +80,13 @@ final class QualityRun {
             }
             QualityScore score;
             try {
-                score = runCancellable(benchmark, session.handle(), q.step().options());
+                score = runCancellable(benchmark, session, q.step().options());
             } catch (CancellationException e) {
                 return;
+            } catch (EngineFailure e) {
+                causes.add(e.getMessage());
+                retryAfterEngineFailure(session, causes, attempt);
+                continue;
             } catch (QualityException e) {
                 // the benchmark cannot run at all here (no data, no sandbox): retrying will not help
                 causes.add(e.getMessage());
@@ -123,8 +128,14 @@ final class QualityRun {
         }
     }
 
-    /** Runs the benchmark on its own thread so that a cancelled sweep does not wait for it. */
-    private QualityScore runCancellable(QualityBenchmark b, EngineHandle h, QualityOptions options) {
+    /**
+     * Runs the benchmark on its own thread so that a cancelled sweep does not wait for it, polling
+     * the engine's health every {@code healthInterval}: an engine found not up twice in a row ends
+     * the attempt (the benchmark's thread is interrupted and abandoned) instead of waiting for every
+     * request to time out.
+     */
+    private QualityScore runCancellable(QualityBenchmark b, EngineSession session, QualityOptions options) {
+        EngineHandle h = session.handle();
         CompletableFuture<QualityScore> f = new CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
@@ -135,6 +146,7 @@ final class QualityRun {
         }, "qmeter-quality-" + task.cid);
         t.setDaemon(true);
         t.start();
+        int downPolls = 0;
         while (true) {
             try {
                 return f.get(rt.cfg.healthInterval.toMillis(), TimeUnit.MILLISECONDS);
@@ -142,6 +154,18 @@ final class QualityRun {
                 if (rt.isCancelled()) {
                     t.interrupt();
                     throw new CancellationException("the sweep was cancelled");
+                }
+                Health health;
+                try {
+                    health = h.health();
+                } catch (RuntimeException ex) {
+                    health = new Health(Health.Status.UNRESPONSIVE, ex.toString());
+                }
+                downPolls = health.isUp() ? 0 : downPolls + 1;
+                if (downPolls >= 2) {
+                    t.interrupt();
+                    throw new EngineFailure("the engine went " + health.status() + " (" + health.detail()
+                            + ") during quality benchmark " + b.name() + "; the attempt is abandoned", List.of());
                 }
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof RuntimeException re) {

@@ -226,6 +226,37 @@ class QualitySweepTest {
     }
 
     @Test
+    void anEngineThatGoesDownDuringABenchmarkEndsTheAttemptWithoutWaitingForTheBenchmark() {
+        Plan plan = plan(QualityStep.of("toy", QualityOptions.defaults()));
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        AtomicInteger interrupted = new AtomicInteger();
+        Counting b = new Counting((h, n) -> {
+            if (n == 1) {
+                h.up = false; // the engine dies and the benchmark would wait for its requests for minutes
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    interrupted.incrementAndGet();
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted");
+                }
+            }
+            return score(h, false);
+        });
+        try (ResultStore store = ResultStore.sqlite(dir.resolve("d.db"))) {
+            SweepReport r = run(store, plan, b);
+            assertThat(r.ok()).isEqualTo(2);
+            assertThat(b.runs.get()).isEqualTo(3);
+            assertThat(interrupted.get()).as("the abandoned benchmark thread is interrupted").isEqualTo(1);
+            assertThat(r.configurations().get(0).restarts()).isEqualTo(1);
+            StoredRun first = store.findByPlan("qplan").stream()
+                    .filter(s -> s.labels().get("quantization").equals("fp16")).findFirst().orElseThrow();
+            assertThat(first.metrics()).containsEntry("attempts", 2.0);
+            assertThat(first.payload().toString()).doesNotContain("causes"); // OK runs keep no failure list
+        }
+    }
+
+    @Test
     void itemsWhoseRequestsFailedMakeTheScoreInvalidWithTheFirstError() {
         Plan plan = plan(QualityStep.of("toy", QualityOptions.defaults()));
         try (ResultStore store = ResultStore.sqlite(dir.resolve("i.db"))) {
