@@ -74,4 +74,31 @@ class SimulatedQualityTest {
         }
         assertThat(bodies).hasSize(3).allSatisfy(b -> assertThat(b).doesNotContain("qmeter_").doesNotContain("####"));
     }
+
+    @Test
+    void humanEvalOnTheSimulatedEngineRunsTheModelsAnswersInTheSandbox() {
+        assumeTrue(SharedData.file("HumanEval.jsonl.gz").isPresent(), SharedData.missing("HumanEval.jsonl.gz"));
+        assumeTrue(io.qmeter.eval.sandbox.Sandbox.isBubblewrapOnPath(), "bubblewrap (bwrap) is not installed");
+        Path data = SharedData.file("HumanEval.jsonl.gz").orElseThrow();
+        int n = 16;
+        SimulatedEngine e = SimulatedEngine.builder().model("codellama-34b").quantization("W4A16-INT").seed(SEED).build();
+        QualityScore s;
+        try (EngineHandle h = e.start()) {
+            s = new HumanEvalBenchmark(io.qmeter.eval.sandbox.Sandbox.bubblewrap(), data).run(h, QualityOptions
+                    .defaults().withMaxItems(n).withConcurrency(n));
+        }
+        QualityModel m = QualityModel.of(ModelSpec.CODELLAMA_34B, QuantMethod.W4A16_INT);
+        List<io.qmeter.eval.data.HumanEvalProblem> problems = io.qmeter.eval.data.HumanEvalLoader.load(data);
+        assertThat(s.simulated()).isTrue();
+        assertThat(s.n()).isEqualTo(n);
+        int expected = 0;
+        for (int i = 0; i < n; i++) {
+            boolean right = m.correct("humaneval", problems.get(i).taskId() + "#0", SEED);
+            expected += right ? 1 : 0;
+            assertThat(s.items().get(i).correct()).as("%s: %s", problems.get(i).taskId(), s.items().get(i).verdict())
+                    .isEqualTo(right);
+        }
+        assertThat(expected).as("some right, some wrong, for the test to mean something").isBetween(1, n - 1);
+        assertThat(s.value()).isEqualTo(100.0 * expected / n);
+    }
 }
