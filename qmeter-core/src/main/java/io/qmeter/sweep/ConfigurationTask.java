@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-configuration task: starts the configuration's engine, measures its idle power, finds
+ * The per-configuration task: starts the configuration's engine, scores its quality steps
+ * ({@link QualityRun}), measures its idle power, finds
  * its saturation point when a relative rate needs it ({@link SaturationStep}) and runs its pending
  * points one after another ({@link PointRun}); then stops the engine.
  */
@@ -44,6 +45,7 @@ final class ConfigurationTask {
     final Workload workload;
     final EngineSettings settings;
     final List<PlanPoint> pending;
+    final List<QualityPoint> pendingQuality;
     private final int storedPoints;
     private final Totals totals;
     final String cid;
@@ -57,12 +59,13 @@ final class ConfigurationTask {
     private boolean warnedNoGpus;
 
     ConfigurationTask(SweepRuntime rt, Plan plan, Workload workload, EngineSettings settings,
-                      List<PlanPoint> pending, int storedPoints, Totals totals) {
+                      List<PlanPoint> pending, List<QualityPoint> pendingQuality, int storedPoints, Totals totals) {
         this.rt = rt;
         this.plan = plan;
         this.workload = workload;
         this.settings = settings;
         this.pending = pending;
+        this.pendingQuality = pendingQuality;
         this.storedPoints = storedPoints;
         this.totals = totals;
         this.cid = settings.id();
@@ -91,8 +94,9 @@ final class ConfigurationTask {
         if (rt.isCancelled()) {
             return;
         }
-        rt.emit(new SweepEvent.ConfigurationStarted(plan.id(), cid, settings, pending.size(), storedPoints));
-        if (pending.isEmpty()) {
+        rt.emit(new SweepEvent.ConfigurationStarted(plan.id(), cid, settings, pending.size() + pendingQuality.size(),
+                storedPoints));
+        if (pending.isEmpty() && pendingQuality.isEmpty()) {
             return;
         }
         Engine engine;
@@ -110,6 +114,15 @@ final class ConfigurationTask {
             } catch (EngineFailure e) {
                 rt.emit(new SweepEvent.Failure(plan.id(), cid, null, e.getMessage(), e.logTail, false));
                 failAll(e.getMessage(), e.logTail);
+                return;
+            }
+            for (QualityPoint q : pendingQuality) {
+                if (rt.isCancelled()) {
+                    return;
+                }
+                new QualityRun(this, q).run();
+            }
+            if (pending.isEmpty()) {
                 return;
             }
             measureIdle();
@@ -239,6 +252,12 @@ final class ConfigurationTask {
     }
 
     private void failAll(String cause, List<String> tail) {
+        for (QualityPoint q : pendingQuality) {
+            if (rt.isCancelled()) {
+                return;
+            }
+            QualityRun.storeFailed(this, q, cause, tail, List.of(cause), 0, System.nanoTime());
+        }
         for (PlanPoint p : pending) {
             if (rt.isCancelled()) {
                 return;

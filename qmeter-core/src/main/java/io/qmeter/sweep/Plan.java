@@ -53,10 +53,12 @@ import java.util.regex.Pattern;
  * @param runLength      how long each run lasts
  * @param seed           the plan's seed; each point's seed derives from it
  * @param search         how saturation points are searched
+ * @param quality        quality steps scored once per configuration (empty for none), with distinct
+ *                       labels that are not rate labels
  */
 public record Plan(String id, String description, List<EngineSettings> configurations, WorkloadSpec workload,
                    Slo slo, List<RatePoint> rates, int repetitions, RunLength runLength, long seed,
-                   SearchSettings search) {
+                   SearchSettings search, List<QualityStep> quality) {
 
     static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,200}");
 
@@ -68,7 +70,10 @@ public record Plan(String id, String description, List<EngineSettings> configura
             ordered.addAll(rates.stream().filter(RatePoint::isRelative).toList());
             rates = List.copyOf(ordered);
         }
-        List<String> problems = problems(id, configurations, workload, slo, rates, repetitions, runLength, search);
+        quality = quality == null ? List.of() : List.copyOf(quality);
+        List<String> problems = problems(id, configurations, workload, slo, rates, repetitions, runLength, search,
+                !quality.isEmpty());
+        problems.addAll(qualityProblems(rates, quality));
         if (!problems.isEmpty()) {
             throw new PlanException("plan " + id, problems);
         }
@@ -76,7 +81,8 @@ public record Plan(String id, String description, List<EngineSettings> configura
     }
 
     static List<String> problems(String id, List<EngineSettings> configurations, WorkloadSpec workload, Slo slo,
-                                 List<RatePoint> rates, int repetitions, RunLength runLength, SearchSettings search) {
+                                 List<RatePoint> rates, int repetitions, RunLength runLength, SearchSettings search,
+                                 boolean hasQuality) {
         List<String> p = new ArrayList<>();
         if (id == null || !ID.matcher(id).matches()) {
             p.add("id: expected 1 to 200 of [A-Za-z0-9._-], was " + (id == null ? "null" : "\"" + id + "\""));
@@ -105,9 +111,9 @@ public record Plan(String id, String description, List<EngineSettings> configura
                 }
             }
         }
-        if (rates == null || rates.isEmpty()) {
-            p.add("rates: expected at least one rate, was none");
-        } else {
+        if ((rates == null || rates.isEmpty()) && !hasQuality) {
+            p.add("rates: expected at least one rate (or a quality step), was none");
+        } else if (rates != null) {
             Set<String> labels = new HashSet<>();
             for (RatePoint r : rates) {
                 if (!labels.add(r.label())) {
@@ -128,6 +134,80 @@ public record Plan(String id, String description, List<EngineSettings> configura
     }
 
     /**
+     * The plan of earlier versions, without quality steps.
+     *
+     * <pre>{@code
+     * Plan p = new Plan("p", "", List.of(fp16), WorkloadSpec.synthetic(331, 231), slo,
+     *         List.of(RatePoint.absolute(1)), 1, RunLength.requests(100), 0, SearchSettings.DEFAULT);
+     * }</pre>
+     *
+     * @param id             the plan's id
+     * @param description    free text
+     * @param configurations the configurations
+     * @param workload       the workload
+     * @param slo            the SLO
+     * @param rates          the rates
+     * @param repetitions    runs per configuration and rate
+     * @param runLength      how long each run lasts
+     * @param seed           the plan's seed
+     * @param search         how saturation points are searched
+     */
+    public Plan(String id, String description, List<EngineSettings> configurations, WorkloadSpec workload, Slo slo,
+                List<RatePoint> rates, int repetitions, RunLength runLength, long seed, SearchSettings search) {
+        this(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, search, List.of());
+    }
+
+    private static List<String> qualityProblems(List<RatePoint> rates, List<QualityStep> quality) {
+        List<String> p = new ArrayList<>();
+        Set<String> labels = new HashSet<>();
+        labels.add(SweepCoordinator.SATURATION_LABEL);
+        if (rates != null) {
+            rates.forEach(r -> labels.add(r.label()));
+        }
+        for (int i = 0; i < quality.size(); i++) {
+            QualityStep q = quality.get(i);
+            if (q == null) {
+                p.add("quality[" + i + "]: expected a quality step, was null");
+            } else if (!labels.add(q.label())) {
+                p.add("quality[" + i + "].label: expected a label distinct from the rates', \"saturation\" and the "
+                        + "other quality steps', was \"" + q.label() + "\" again; give the step its own \"label\"");
+            }
+        }
+        return p;
+    }
+
+    /**
+     * A copy with other quality steps (replacing these); checked like any plan (a {@link PlanException} lists the problems).
+     *
+     * <pre>{@code
+     * Plan copy = plan.withQuality(List.of(QualityStep.of("gsm8k", QualityOptions.defaults().withMaxItems(50))));
+     * }</pre>
+     *
+     * @param value the new value
+     * @return the copy
+     */
+    public Plan withQuality(List<QualityStep> value) {
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, search,
+                value);
+    }
+
+    /**
+     * Expands the quality steps: configuration-major, then step, in plan order; each is stored under
+     * {@code plan/configuration/<step label>/0}.
+     *
+     * @return the quality points, empty when the plan has no quality step
+     */
+    public List<QualityPoint> qualityPoints() {
+        List<QualityPoint> out = new ArrayList<>(configurations.size() * quality.size());
+        for (EngineSettings c : configurations) {
+            for (QualityStep q : quality) {
+                out.add(new QualityPoint(new RunKey(id, c.id(), q.label(), 0), c, q));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
      * A copy with another description; checked like any plan (a {@link PlanException} lists the problems).
      *
      * <pre>{@code
@@ -138,7 +218,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withDescription(String value) {
-        return new Plan(id, value, configurations, workload, slo, rates, repetitions, runLength, seed, search);
+        return new Plan(id, value, configurations, workload, slo, rates, repetitions, runLength, seed, search, quality);
     }
 
     /**
@@ -152,7 +232,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withConfigurations(List<EngineSettings> value) {
-        return new Plan(id, description, value, workload, slo, rates, repetitions, runLength, seed, search);
+        return new Plan(id, description, value, workload, slo, rates, repetitions, runLength, seed, search, quality);
     }
 
     /**
@@ -166,7 +246,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withWorkload(WorkloadSpec value) {
-        return new Plan(id, description, configurations, value, slo, rates, repetitions, runLength, seed, search);
+        return new Plan(id, description, configurations, value, slo, rates, repetitions, runLength, seed, search, quality);
     }
 
     /**
@@ -180,7 +260,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withSlo(Slo value) {
-        return new Plan(id, description, configurations, workload, value, rates, repetitions, runLength, seed, search);
+        return new Plan(id, description, configurations, workload, value, rates, repetitions, runLength, seed, search, quality);
     }
 
     /**
@@ -194,7 +274,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withRates(List<RatePoint> value) {
-        return new Plan(id, description, configurations, workload, slo, value, repetitions, runLength, seed, search);
+        return new Plan(id, description, configurations, workload, slo, value, repetitions, runLength, seed, search, quality);
     }
 
     /**
@@ -208,7 +288,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withRepetitions(int value) {
-        return new Plan(id, description, configurations, workload, slo, rates, value, runLength, seed, search);
+        return new Plan(id, description, configurations, workload, slo, rates, value, runLength, seed, search, quality);
     }
 
     /**
@@ -222,7 +302,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withRunLength(RunLength value) {
-        return new Plan(id, description, configurations, workload, slo, rates, repetitions, value, seed, search);
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, value, seed, search, quality);
     }
 
     /**
@@ -236,7 +316,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withSeed(long value) {
-        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, value, search);
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, value, search, quality);
     }
 
     /**
@@ -250,7 +330,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
      * @return the copy
      */
     public Plan withSearch(SearchSettings value) {
-        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, value);
+        return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, value, quality);
     }
 
     /**
@@ -363,6 +443,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
         private RunLength runLength;
         private long seed;
         private SearchSettings search = SearchSettings.DEFAULT;
+        private List<QualityStep> quality = List.of();
 
         private Builder(String id) {
             this.id = id;
@@ -379,6 +460,21 @@ public record Plan(String id, String description, List<EngineSettings> configura
             b.runLength = runLength;
             b.seed = seed;
             b.search = search;
+            b.quality = quality;
+            return b;
+        }
+
+        /**
+         * Adds a quality step, scored once per configuration.
+         *
+         * @param step the step
+         * @return a new builder
+         */
+        public Builder quality(QualityStep step) {
+            List<QualityStep> all = new ArrayList<>(quality);
+            all.add(Objects.requireNonNull(step, "quality step"));
+            Builder b = copy();
+            b.quality = List.copyOf(all);
             return b;
         }
 
@@ -534,7 +630,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
          * @throws PlanException listing every problem
          */
         public Plan build() {
-            return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, search);
+            return new Plan(id, description, configurations, workload, slo, rates, repetitions, runLength, seed, search, quality);
         }
     }
 }

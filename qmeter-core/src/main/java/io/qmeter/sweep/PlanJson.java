@@ -10,7 +10,9 @@ import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.metrics.SloMetric;
 import io.qmeter.metrics.SloThreshold;
+import io.qmeter.quality.QualityOptions;
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,6 +32,8 @@ final class PlanJson {
     static final int SCHEMA_VERSION = 1;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final List<String> QUALITY_FIELDS = List.of("benchmark", "label", "dataset", "maxItems", "seed",
+            "fewShot", "concurrency", "maxTokens", "temperature", "samples", "requestTimeout", "executionTimeout");
     private static final List<String> CONFIG_FIELDS = List.of("engine", "model", "quantization", "tensorParallel",
             "gpu", "extraArgs");
 
@@ -66,7 +70,7 @@ final class PlanJson {
             return null;
         }
         known(root, "$", "schemaVersion", "id", "description", "configurations", "matrix", "workload", "slo",
-                "rates", "repetitions", "runLength", "seed", "search");
+                "rates", "repetitions", "runLength", "seed", "search", "quality");
         Long version = integer(root, "schemaVersion", "$", false, v -> v == SCHEMA_VERSION,
                 Integer.toString(SCHEMA_VERSION));
         if (version == null && root.has("schemaVersion")) {
@@ -95,7 +99,9 @@ final class PlanJson {
         WorkloadSpec workload = root.has("workload") ? workload(root.get("workload"), "$.workload") : missing("$",
                 "workload");
         Slo slo = root.has("slo") ? slo(root.get("slo"), "$.slo") : missing("$", "slo");
-        List<RatePoint> rates = root.has("rates") ? rates(root.get("rates"), "$.rates") : missing("$", "rates");
+        List<QualityStep> quality = root.has("quality") ? quality(root.get("quality"), "$.quality") : List.of();
+        List<RatePoint> rates = root.has("rates") ? rates(root.get("rates"), "$.rates")
+                : quality != null && !quality.isEmpty() ? List.of() : missing("$", "rates");
         Long reps = integer(root, "repetitions", "$", false, v -> v >= 1 && v <= 1_000_000, "an integer >= 1");
         RunLength length = root.has("runLength") ? runLength(root.get("runLength"), "$.runLength")
                 : missing("$", "runLength");
@@ -106,7 +112,7 @@ final class PlanJson {
         }
         try {
             return new Plan(id, description, configs, workload, slo, rates, reps == null ? 1 : reps.intValue(), length,
-                    seed == null ? 0 : seed, search);
+                    seed == null ? 0 : seed, search, quality);
         } catch (PlanException e) {
             e.problems().forEach(p -> problems.add("$." + p));
             return null;
@@ -325,6 +331,57 @@ final class PlanJson {
             }
         }
         return out;
+    }
+
+    private List<QualityStep> quality(JsonNode n, String path) {
+        if (!isArray(n, path)) {
+            return null;
+        }
+        List<QualityStep> out = new ArrayList<>();
+        for (int i = 0; i < n.size(); i++) {
+            QualityStep q = qualityStep(n.get(i), path + "[" + i + "]");
+            if (q != null) {
+                out.add(q);
+            }
+        }
+        return out;
+    }
+
+    private QualityStep qualityStep(JsonNode n, String path) {
+        if (!isObject(n, path)) {
+            return null;
+        }
+        known(n, path, QUALITY_FIELDS.toArray(String[]::new));
+        int before = problems.size();
+        String benchmark = string(n, "benchmark", path, true);
+        String label = string(n, "label", path, false);
+        String dataset = string(n, "dataset", path, false);
+        QualityOptions d = QualityOptions.defaults();
+        Long maxItems = integer(n, "maxItems", path, false, v -> v >= 0 && v <= Integer.MAX_VALUE,
+                "an integer >= 0 (0 = all)");
+        Long seed = integer(n, "seed", path, false, v -> true, "an integer");
+        Long fewShot = integer(n, "fewShot", path, false, v -> v >= -1 && v <= 1000,
+                "an integer >= 0, or -1 for the benchmark's default");
+        Long concurrency = integer(n, "concurrency", path, false, v -> v >= 1 && v <= 100_000, "an integer >= 1");
+        Long maxTokens = integer(n, "maxTokens", path, false, v -> v >= 1 && v <= Integer.MAX_VALUE,
+                "an integer >= 1");
+        Double temperature = number(n, "temperature", path, false, v -> v >= 0 && Double.isFinite(v),
+                "a number >= 0 (0 = greedy)");
+        Long samples = integer(n, "samples", path, false, v -> v >= 1 && v <= 100_000, "an integer >= 1");
+        Duration requestTimeout = n.has("requestTimeout") ? duration(n, "requestTimeout", path, true) : null;
+        Duration executionTimeout = n.has("executionTimeout") ? duration(n, "executionTimeout", path, true) : null;
+        if (problems.size() > before) {
+            return null;
+        }
+        return build(path, () -> new QualityStep(benchmark, label, new QualityOptions(
+                maxItems == null ? d.maxItems() : maxItems.intValue(), seed == null ? d.seed() : seed,
+                concurrency == null ? d.concurrency() : concurrency.intValue(),
+                maxTokens == null ? d.maxTokens() : maxTokens.intValue(),
+                temperature == null ? d.temperature() : temperature,
+                requestTimeout == null ? d.requestTimeout() : requestTimeout,
+                executionTimeout == null ? d.executionTimeout() : executionTimeout,
+                samples == null ? d.samples() : samples.intValue(), dataset == null ? null : Path.of(dataset),
+                fewShot == null ? d.fewShot() : fewShot.intValue())));
     }
 
     private RunLength runLength(JsonNode n, String path) {
@@ -586,7 +643,10 @@ final class PlanJson {
             }
             o.put("max", Durations.format(t.threshold()));
         }
-        ObjectNode rates = root.putObject("rates");
+        ObjectNode rates = NODES.objectNode();
+        if (!plan.rates().isEmpty()) {
+            root.set("rates", rates);
+        }
         ArrayNode abs = NODES.arrayNode();
         ArrayNode frac = NODES.arrayNode();
         for (RatePoint r : plan.rates()) {
@@ -621,6 +681,29 @@ final class PlanJson {
         ObjectNode rpp = search.putObject("requestsPerProbe");
         rpp.put("min", plan.search().minRequestsPerProbe());
         rpp.put("max", plan.search().maxRequestsPerProbe());
+        if (!plan.quality().isEmpty()) {
+            ArrayNode qs = root.putArray("quality");
+            for (QualityStep q : plan.quality()) {
+                ObjectNode o = qs.addObject();
+                QualityOptions op = q.options();
+                o.put("benchmark", q.benchmark());
+                if (!q.label().equals(QualityStep.defaultLabel(q.benchmark()))) {
+                    o.put("label", q.label());
+                }
+                if (op.dataset() != null) {
+                    o.put("dataset", op.dataset().toString());
+                }
+                o.put("maxItems", op.maxItems());
+                o.put("seed", op.seed());
+                o.put("fewShot", op.fewShot());
+                o.put("concurrency", op.concurrency());
+                o.put("maxTokens", op.maxTokens());
+                o.put("temperature", op.temperature());
+                o.put("samples", op.samples());
+                o.put("requestTimeout", Durations.format(op.requestTimeout()));
+                o.put("executionTimeout", Durations.format(op.executionTimeout()));
+            }
+        }
         try {
             return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {

@@ -6,6 +6,7 @@ import io.qmeter.QMeter;
 import io.qmeter.engine.Engine;
 import io.qmeter.engine.EngineFactory;
 import io.qmeter.power.PowerSensor;
+import io.qmeter.quality.QualityBenchmark;
 import io.qmeter.search.SaturationSearch;
 import io.qmeter.store.ResultStore;
 import io.qmeter.store.RunKey;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiPredicate;
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * plan's rates (absolute, or fractions of the saturation point) with an energy window per run, and
  * stores every point in the {@link ResultStore} under its {@link RunKey}. Points already stored are
  * skipped, so running the same plan again resumes it; the saturation search is stored too (rate
- * label {@value #SATURATION_LABEL}) and reused on resume.
+ * label {@value #SATURATION_LABEL}) and reused on resume. A plan's {@link QualityStep}s are scored
+ * once per configuration after its engine is healthy and before its load runs, and stored under
+ * {@code plan/configuration/<step label>/0} (OK with the score, or FAILED with the cause), skipped
+ * on resume like the points.
  *
  * <p><b>Engine supervision.</b> During every run the engine's health is polled about once a second
  * and the outcome of every request is watched. When the engine is down, unresponsive twice in a
@@ -158,15 +163,29 @@ public final class SweepCoordinator implements AutoCloseable {
                 l.add(p);
             }
         }
+        Map<String, List<QualityPoint>> qualityByConfig = new LinkedHashMap<>();
+        List<QualityPoint> allQuality = plan.qualityPoints();
+        for (QualityPoint q : allQuality) {
+            List<QualityPoint> l = qualityByConfig.computeIfAbsent(q.key().configurationId(), k -> new ArrayList<>());
+            if (stored.contains(q.key())) {
+                skipped++;
+            } else {
+                l.add(q);
+            }
+        }
+        int total = all.size() + allQuality.size();
         ConfigurationTask.Totals totals = new ConfigurationTask.Totals();
-        rt.emit(new SweepEvent.PlanStarted(plan.id(), all.size(), skipped, plan.configurations().size(),
+        rt.emit(new SweepEvent.PlanStarted(plan.id(), total, skipped, plan.configurations().size(),
                 rt.cfg.parallelism));
         List<ConfigurationTask> tasks = new ArrayList<>();
         for (EngineSettings s : plan.configurations()) {
             List<PlanPoint> pending = byConfig.getOrDefault(s.id(), List.of());
             int storedHere = (int) all.stream().filter(p -> p.key().configurationId().equals(s.id())).count()
                     - pending.size();
-            tasks.add(new ConfigurationTask(rt, plan, workload, s, pending, storedHere, totals));
+            List<QualityPoint> pendingQuality = qualityByConfig.getOrDefault(s.id(), List.of());
+            storedHere += (int) allQuality.stream().filter(q -> q.key().configurationId().equals(s.id())).count()
+                    - pendingQuality.size();
+            tasks.add(new ConfigurationTask(rt, plan, workload, s, pending, pendingQuality, storedHere, totals));
         }
         try (Placement placement = rt.cfg.placement.get()) {
             new PlanScheduler(rt).runAll(tasks, placement);
@@ -175,7 +194,7 @@ public final class SweepCoordinator implements AutoCloseable {
         for (ConfigurationTask t : tasks) {
             outcomes.add(t.outcome());
         }
-        SweepReport report = new SweepReport(plan.id(), all.size(), skipped, totals.ok.get(), totals.invalid.get(),
+        SweepReport report = new SweepReport(plan.id(), total, skipped, totals.ok.get(), totals.invalid.get(),
                 totals.failed.get(), rt.isCancelled(), outcomes, Duration.ofNanos(System.nanoTime() - t0));
         rt.emit(new SweepEvent.PlanDone(plan.id(), report));
         return report;
@@ -290,6 +309,7 @@ public final class SweepCoordinator implements AutoCloseable {
         Duration serverMetricsInterval = Duration.ofSeconds(1);
         Duration restartBackoffMax = Duration.ofSeconds(30);
         Supplier<Placement> placement = LocalPlacement::new;
+        Function<String, Optional<QualityBenchmark>> qualityBenchmarks = QualityBenchmark::find;
 
         private Builder(ResultStore store) {
             this.store = store;
@@ -326,6 +346,27 @@ public final class SweepCoordinator implements AutoCloseable {
             b.serverMetricsInterval = serverMetricsInterval;
             b.restartBackoffMax = restartBackoffMax;
             b.placement = placement;
+            b.qualityBenchmarks = qualityBenchmarks;
+            return b;
+        }
+
+        /**
+         * Finds the benchmark a plan's {@link QualityStep} names (default
+         * {@link QualityBenchmark#find(String)}: the {@link java.util.ServiceLoader} benchmarks, from
+         * {@code qmeter-quality}). A step whose benchmark is not found is stored as failed, with the
+         * names that are available.
+         *
+         * <pre>{@code
+         * builder.qualityBenchmarks(name -> name.equals("gsm8k")
+         *         ? Optional.of(new Gsm8kBenchmark(test, train)) : QualityBenchmark.find(name));
+         * }</pre>
+         *
+         * @param finder benchmark name to the benchmark, or empty
+         * @return a new builder
+         */
+        public Builder qualityBenchmarks(Function<String, Optional<QualityBenchmark>> finder) {
+            Builder b = copy();
+            b.qualityBenchmarks = Objects.requireNonNull(finder, "qualityBenchmarks");
             return b;
         }
 

@@ -14,8 +14,8 @@ import java.util.Objects;
  * }</pre>
  *
  * @param planId         the plan
- * @param totalPoints    points in the plan
- * @param skipped        points already stored before this run
+ * @param totalPoints    points in the plan, quality steps included
+ * @param skipped        points (and quality steps) already stored before this run
  * @param ok             points stored now as OK
  * @param invalid        points stored now as INVALID
  * @param failed         points stored now as FAILED

@@ -167,7 +167,7 @@ class PlanTest {
                 """;
         PlanException e = catchThrowableOfType(PlanException.class, () -> Plan.fromJson(json));
         assertThat(e.problems()).contains(
-                "$.extra: unknown field; expected one of configurations, description, id, matrix, rates, "
+                "$.extra: unknown field; expected one of configurations, description, id, matrix, quality, rates, "
                         + "repetitions, runLength, schemaVersion, search, seed, slo, workload",
                 "$.configurations[0].tp: unknown field; expected one of engine, extraArgs, gpu, model, quantization, "
                         + "tensorParallel",
@@ -224,7 +224,7 @@ class PlanTest {
         PlanException e = catchThrowableOfType(PlanException.class, () -> Plan.builder("bad id").build());
         assertThat(e.problems()).containsExactly("id: expected 1 to 200 of [A-Za-z0-9._-], was \"bad id\"",
                 "configurations: expected at least one configuration, was none", "workload: required, was missing",
-                "slo: required, was missing", "rates: expected at least one rate, was none",
+                "slo: required, was missing", "rates: expected at least one rate (or a quality step), was none",
                 "runLength: required, was missing");
         assertThatThrownBy(() -> RatePoint.fractionOfSaturation(5)).hasMessageContaining("<= 4, was 5");
         assertThatThrownBy(() -> RunLength.requests(0)).hasMessageContaining("expected >= 1, was 0");

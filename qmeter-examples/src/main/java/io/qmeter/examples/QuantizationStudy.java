@@ -11,7 +11,9 @@ import io.qmeter.store.RunStatus;
 import io.qmeter.store.StoredRun;
 import io.qmeter.sweep.ConsoleProgress;
 import io.qmeter.sweep.EngineSettings;
+import io.qmeter.quality.QualityOptions;
 import io.qmeter.sweep.Plan;
+import io.qmeter.sweep.QualityStep;
 import io.qmeter.sweep.RunLength;
 import io.qmeter.sweep.SearchProbeFactory;
 import io.qmeter.sweep.SearchSettings;
@@ -77,6 +79,12 @@ public final class QuantizationStudy {
     public static final int WARMUP_REQUESTS = 10;
     /** Each run's requests are cut this long after they were sent, seconds. */
     public static final int CUT_SECONDS = 10;
+    /** GSM8K items scored per configuration (a seeded subset of the test file). */
+    public static final int GSM8K_ITEMS = 50;
+    /** The seed that picks the GSM8K subset and the few-shot examples. */
+    public static final long GSM8K_SEED = 42;
+    /** The classpath copy of the subset, used when the real test file is not found. */
+    public static final String GSM8K_FIXTURE = "/io/qmeter/examples/gsm8k-test-subset-50.jsonl";
 
     /** How the saturation point is searched. */
     public enum SearchMode {
@@ -130,6 +138,18 @@ public final class QuantizationStudy {
      * @return the plan
      */
     public static Plan plan(SearchMode mode) {
+        return plan(mode, null);
+    }
+
+    /**
+     * The study's plan with a GSM8K quality step per configuration (5-shot, strict match, answered
+     * by the simulated engine's seeded quality model, so the scores are simulated).
+     *
+     * @param mode  how the saturation point is searched
+     * @param gsm8k the GSM8K file to score ({@link #gsm8kSubset(Path)}), or {@code null} for no quality step
+     * @return the plan
+     */
+    public static Plan plan(SearchMode mode, Path gsm8k) {
         List<EngineSettings> configs = new ArrayList<>();
         for (String m : METHODS) {
             configs.add(EngineSettings.builder().engine("simulated").model("Llama-2-13B").quantization(m)
@@ -137,7 +157,7 @@ public final class QuantizationStudy {
         }
         SearchSettings search = mode == SearchMode.VIRTUAL ? new SearchSettings(0.02, 20, Double.NaN)
                 : new SearchSettings(0.10, 5, Double.NaN);
-        return Plan.builder(PLAN_ID + (mode == SearchMode.VIRTUAL ? "" : "-http"))
+        Plan.Builder b = Plan.builder(PLAN_ID + (mode == SearchMode.VIRTUAL ? "" : "-http"))
                 .description("Llama-2-13B on H100: saturation and energy per token across 5 quantization methods")
                 .configurations(configs)
                 .workload(WorkloadSpec.of("sharegpt-like", Map.of("meanInputTokens", 331L, "meanOutputTokens", 231L)))
@@ -146,8 +166,91 @@ public final class QuantizationStudy {
                 .repetitions(1)
                 .runLength(RunLength.duration(Duration.ofSeconds(RUN_SECONDS)).withWarmupRequests(WARMUP_REQUESTS))
                 .seed(42)
-                .search(search)
-                .build();
+                .search(search);
+        if (gsm8k != null) {
+            b = b.quality(QualityStep.of("gsm8k", QualityOptions.defaults().withDataset(gsm8k)
+                    .withMaxItems(GSM8K_ITEMS).withFewShot(5).withSeed(GSM8K_SEED).withConcurrency(GSM8K_ITEMS)
+                    .withMaxTokens(384)));
+        }
+        return b.build();
+    }
+
+    /**
+     * Writes the study's GSM8K subset into a folder: {@value #GSM8K_ITEMS} problems of GSM8K's test
+     * file drawn with seed {@value #GSM8K_SEED} (in file order), from {@code QMETER_GSM8K} or
+     * {@code shared/datasets/gsm8k-test.jsonl} beside the repository (or a folder above it); when
+     * neither exists, the same subset kept in this module's resources ({@value #GSM8K_FIXTURE}).
+     *
+     * @param dir the folder
+     * @return the subset file
+     * @throws java.io.UncheckedIOException when it cannot be written
+     */
+    public static Path gsm8kSubset(Path dir) {
+        Path out = dir.resolve("gsm8k-test-subset-" + GSM8K_ITEMS + ".jsonl").toAbsolutePath();
+        try {
+            Optional<Path> real = gsm8kTestFile();
+            List<String> lines;
+            if (real.isPresent()) {
+                lines = seededSubset(Files.readAllLines(real.get()), GSM8K_ITEMS, GSM8K_SEED);
+            } else {
+                try (java.io.InputStream in = QuantizationStudy.class.getResourceAsStream(GSM8K_FIXTURE)) {
+                    if (in == null) {
+                        throw new IllegalStateException("no GSM8K test file (set QMETER_GSM8K) and no " + GSM8K_FIXTURE
+                                + " on the class path");
+                    }
+                    lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+                }
+            }
+            Files.createDirectories(dir);
+            Files.write(out, lines);
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write the GSM8K subset " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@code n} of the non-blank lines, chosen with a seeded partial Fisher-Yates shuffle, kept in file order.
+     *
+     * @param lines the lines
+     * @param n     how many
+     * @param seed  the seed
+     * @return the chosen lines
+     */
+    static List<String> seededSubset(List<String> lines, int n, long seed) {
+        List<String> all = lines.stream().filter(l -> !l.isBlank()).toList();
+        int[] idx = java.util.stream.IntStream.range(0, all.size()).toArray();
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        int k = Math.min(n, idx.length);
+        for (int i = 0; i < k; i++) {
+            int j = i + rnd.nextInt(idx.length - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        int[] chosen = Arrays.copyOf(idx, k);
+        Arrays.sort(chosen);
+        List<String> out = new ArrayList<>(k);
+        for (int i : chosen) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
+    private static Optional<Path> gsm8kTestFile() {
+        String env = System.getenv("QMETER_GSM8K");
+        if (env != null && !env.isBlank() && Files.isRegularFile(Path.of(env))) {
+            return Optional.of(Path.of(env));
+        }
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null) {
+            Path f = p.resolve("shared").resolve("datasets").resolve("gsm8k-test.jsonl");
+            if (Files.isRegularFile(f)) {
+                return Optional.of(f);
+            }
+            p = p.getParent();
+        }
+        return Optional.empty();
     }
 
     /**
@@ -231,7 +334,7 @@ public final class QuantizationStudy {
      */
     public static SweepReport run(Path dir, PrintStream out, SearchMode mode) {
         long t0 = System.nanoTime();
-        Plan plan = plan(mode);
+        Plan plan = plan(mode, gsm8kSubset(dir));
         Path db = dir.resolve(plan.id() + ".db").toAbsolutePath();
         Path csv = dir.resolve(plan.id() + ".csv").toAbsolutePath();
         SweepReport report;
@@ -293,11 +396,11 @@ public final class QuantizationStudy {
         out.println();
         out.printf(Locale.ROOT, "Llama-2-13B on H100-80GB (simulated), ShareGPT-like 331/231, SLO P90 TTFT <= 1 s, "
                 + "P90 TPOT <= 200 ms%n");
-        String h = "%-10s %6s %-23s %12s | %-20s | %-17s | %-25s | %6s %6s%n";
+        String h = "%-10s %6s %-23s %12s | %-20s | %-17s | %-25s | %6s %6s | %-11s%n";
         out.printf(Locale.ROOT, h, "method", "sat", "found by", "exact virt.", "P90 TTFT ms @100%", "P90 TPOT ms @100%",
-                "100% run", "J/tok", "J/tok");
+                "100% run", "J/tok", "J/tok", "GSM8K sim.");
         out.printf(Locale.ROOT, h, "", "req/s", "", "(sat vs it)", " HTTP virt. [range]", " HTTP virt. [rng]",
-                "vs virtual; vs SLO", "@50%", "net");
+                "vs virtual; vs SLO", "@50%", "net", "strict ± SE");
         int disagree = 0;
         int flagged = 0;
         for (EngineSettings s : plan.configurations()) {
@@ -329,13 +432,14 @@ public final class QuantizationStudy {
                 disagree += agrees ? 0 : 1;
                 flagged += worst > 1 || worst < 0.5 ? 1 : 0;
             }
+            String quality = qualityCell(runs, cid);
             double jpt = metric(runs, cid, "0.5sat", "j_per_token");
             double jptNet = metric(runs, cid, "0.5sat", "j_per_token_net");
-            out.printf(Locale.ROOT, "%-10s %6.2f %-23s %12s | %5.0f %-14s | %5.1f %-11s | %-25s | %6.3f %6.3f%n",
+            out.printf(Locale.ROOT, "%-10s %6.2f %-23s %12s | %5.0f %-14s | %5.1f %-11s | %-25s | %6.3f %6.3f | %-11s%n",
                     s.quantization(), sat, how, String.format(Locale.ROOT, "%.2f (%+.0f%%)", exact,
                             (sat / exact - 1) * 100), ttft,
                     String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", v[0], v[1], v[2]), tpot,
-                    String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", v[3], v[4], v[5]), check, jpt, jptNet);
+                    String.format(Locale.ROOT, "%.0f [%.0f-%.0f]", v[3], v[4], v[5]), check, jpt, jptNet, quality);
         }
         out.printf(Locale.ROOT, "sat: core's SaturationSearch + SloJudge over %s (Np: probes);%n",
                 mode == SearchMode.VIRTUAL ? "virtual-time probes of " + VIRTUAL_PROBE_REQUESTS + " requests"
@@ -352,6 +456,26 @@ public final class QuantizationStudy {
                 + "stays below the limit: the queue that breaks%n", RUN_SECONDS);
         out.printf(Locale.ROOT, "the SLO over a %d-request probe builds over minutes (virtual time predicts the same). "
                 + "%d row(s) flagged (VIOLATES, far below, or run not OK).%n", VIRTUAL_PROBE_REQUESTS, flagged);
+        plan.quality().stream().findFirst().ifPresent(q -> out.printf(Locale.ROOT, "GSM8K sim.: lm-eval's gsm8k "
+                + "strict match (%%), %d-shot, on a seeded %d-problem subset of the test set, asked of each engine "
+                + "before its load runs;%nSIMULATED: answered by the simulated engine's seeded quality model "
+                + "(testkit QualityModel), not by a model; ± is the standard error.%n", q.options().fewShot(),
+                q.options().maxItems()));
+    }
+
+    private static String qualityCell(List<StoredRun> runs, String cid) {
+        Optional<StoredRun> q = runs.stream().filter(x -> x.key().configurationId().equals(cid)
+                && x.key().rateLabel().startsWith(QualityStep.LABEL_PREFIX)).findFirst();
+        if (q.isEmpty()) {
+            return "-";
+        }
+        StoredRun r = q.get();
+        if (r.status() == RunStatus.FAILED) {
+            return "FAILED";
+        }
+        String cell = String.format(Locale.ROOT, "%4.1f ± %3.1f", r.metrics().getOrDefault("quality", NaN),
+                r.metrics().getOrDefault("quality_stderr", NaN));
+        return r.status() == RunStatus.OK ? cell : cell + " " + r.status();
     }
 
     private static boolean within(double x, double lo, double hi) {

@@ -33,13 +33,56 @@ public final class Completions {
      * @param prompt the prompt text
      * @param stop   stop strings (sent, and applied to the answer)
      * @param seed   the sampling seed sent with the request
+     * @param extra  more request body fields (e.g. {@link #simulatorHints}); empty for none
      */
-    public record Ask(String prompt, List<String> stop, long seed) {
+    public record Ask(String prompt, List<String> stop, long seed, Map<String, Object> extra) {
 
         /** Copies. */
         public Ask {
             stop = List.copyOf(stop);
+            extra = extra == null ? Map.of() : Map.copyOf(extra);
         }
+
+        /**
+         * A request without extra fields.
+         *
+         * @param prompt the prompt text
+         * @param stop   stop strings
+         * @param seed   the sampling seed
+         */
+        public Ask(String prompt, List<String> stop, long seed) {
+            this(prompt, stop, seed, Map.of());
+        }
+    }
+
+    /** The request field naming the benchmark, read only by the testkit's simulated engine. */
+    public static final String SIM_TASK = "qmeter_task";
+    /** The request field naming the item, read only by the testkit's simulated engine. */
+    public static final String SIM_ITEM = "qmeter_item";
+    /** The request field carrying the item's reference answer, read only by the testkit's simulated engine. */
+    public static final String SIM_REFERENCE = "qmeter_reference";
+
+    /**
+     * The fields that let the testkit's simulated engine answer an item from its quality model
+     * ({@code qmeter_task}, {@code qmeter_item}, {@code qmeter_reference}); empty for any engine that
+     * does not describe itself as simulated ({@link #simulated}), so a real server never receives
+     * the reference answer.
+     *
+     * <pre>{@code
+     * Map<String, Object> extra = Completions.simulatorHints(handle, "gsm8k", p.id(), p.answer());
+     * }</pre>
+     *
+     * @param engine    the engine asked
+     * @param task      the benchmark's name
+     * @param item      the item's id
+     * @param reference the reference answer, as the benchmark scores it
+     * @return the fields, or an empty map
+     */
+    public static Map<String, Object> simulatorHints(EngineHandle engine, String task, String item, String reference) {
+        if (!simulated(engine) || reference == null) {
+            return Map.of();
+        }
+        return Map.of(SIM_TASK, task, SIM_ITEM, item, SIM_REFERENCE, reference);
     }
 
     /**
@@ -79,7 +122,7 @@ public final class Completions {
                 Ask a = asks.get(i);
                 CompletionRequest req = new CompletionRequest(Endpoint.COMPLETIONS, engine.model(),
                         PromptSpec.ofText(a.prompt(), Math.max(1, a.prompt().length() / 4), options.maxTokens()),
-                        null, false, options.temperature(), a.stop(), a.seed(), false, false, true, Map.of());
+                        null, false, options.temperature(), a.stop(), a.seed(), false, false, true, a.extra());
                 inFlight.acquireUninterruptibly();
                 CompletableFuture<RequestRecord> f = client.send(req, i, System.nanoTime());
                 f.whenComplete((r, t) -> inFlight.release());

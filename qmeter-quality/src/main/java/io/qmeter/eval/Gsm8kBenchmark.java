@@ -122,7 +122,8 @@ public final class Gsm8kBenchmark implements QualityBenchmark {
                     ex.add(e);
                 }
             }
-            asks.add(new Completions.Ask(prompt(p, ex), STOP, options.seed()));
+            asks.add(new Completions.Ask(prompt(p, ex), STOP, options.seed(),
+                    Completions.simulatorHints(engine, name(), p.id(), p.answer())));
         }
         List<Completions.Answer> answers = Completions.ask(engine, asks, options);
         List<ItemResult> items = new ArrayList<>();

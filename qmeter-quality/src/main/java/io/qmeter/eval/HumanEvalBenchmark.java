@@ -104,7 +104,8 @@ public final class HumanEvalBenchmark implements QualityBenchmark {
         List<Completions.Ask> asks = new ArrayList<>();
         for (HumanEvalProblem p : problems) {
             for (int s = 0; s < n; s++) {
-                asks.add(new Completions.Ask(p.prompt(), STOP, options.seed() + s));
+                asks.add(new Completions.Ask(p.prompt(), STOP, options.seed() + s,
+                        Completions.simulatorHints(engine, name(), p.taskId() + "#" + s, p.canonicalSolution())));
             }
         }
         long t0 = System.nanoTime();

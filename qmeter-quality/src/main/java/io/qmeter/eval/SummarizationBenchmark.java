@@ -93,7 +93,8 @@ public final class SummarizationBenchmark implements QualityBenchmark {
                 ? all.subList(0, options.maxItems()) : all;
         List<Completions.Ask> asks = new ArrayList<>();
         for (SummaryItem i : items) {
-            asks.add(new Completions.Ask(prompt(i), STOP, options.seed()));
+            asks.add(new Completions.Ask(prompt(i), STOP, options.seed(),
+                    Completions.simulatorHints(engine, name(), i.id(), i.reference())));
         }
         List<Completions.Answer> answers = Completions.ask(engine, asks, options);
         Rouge rouge = Rouge.withStemmer();

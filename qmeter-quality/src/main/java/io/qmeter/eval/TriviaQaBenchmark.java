@@ -82,7 +82,8 @@ public final class TriviaQaBenchmark implements QualityBenchmark {
                 ? all.subList(0, options.maxItems()) : all;
         List<Completions.Ask> asks = new ArrayList<>();
         for (TriviaQaItem i : items) {
-            asks.add(new Completions.Ask(prompt(i), STOP, options.seed()));
+            asks.add(new Completions.Ask(prompt(i), STOP, options.seed(),
+                    Completions.simulatorHints(engine, name(), i.id(), i.aliases().isEmpty() ? null : i.aliases().get(0))));
         }
         List<Completions.Answer> answers = Completions.ask(engine, asks, options);
         List<ItemResult> out = new ArrayList<>();

@@ -43,6 +43,15 @@ import reactor.netty.resources.LoopResources;
 final class ApiServer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Request fields only the simulator reads (see {@link SimulatedEngine}). */
+    static final String QUALITY_TASK = "qmeter_task";
+    static final String QUALITY_ITEM = "qmeter_item";
+    static final String QUALITY_REFERENCE = "qmeter_reference";
+
+    private static String textField(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
     private static final char[] ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -277,6 +286,9 @@ final class ApiServer {
             return error(res, e.status, e.getMessage());
         }
         call.recorded = recorded;
+        call.qualityTask = textField(node, QUALITY_TASK);
+        call.qualityItem = textField(node, QUALITY_ITEM);
+        call.qualityReference = textField(node, QUALITY_REFERENCE);
         generator.prepare(call);
         Fault fault = opt.faults().faultFor(index).orElse(null);
         if (fault == null && call.script != null) {
@@ -662,7 +674,7 @@ final class ApiServer {
                 return;
             }
             long now = System.nanoTime();
-            String piece = words.next(count);
+            String piece = call.answerTokens != null ? answerPiece(count) : words.next(count);
             boolean stopHit = false;
             if (maxStopLen > 0) {
                 String window = stopTail + piece;
@@ -717,6 +729,16 @@ final class ApiServer {
                 }
                 complete(reason);
             }
+        }
+
+        /** The next {@code count} tokens of the generator's answer; empty past its end. */
+        private String answerPiece(int count) {
+            StringBuilder b = new StringBuilder();
+            List<String> t = call.answerTokens;
+            for (int i = sent; i < Math.min(t.size(), sent + count); i++) {
+                b.append(t.get(i));
+            }
+            return b.toString();
         }
 
         /** Applies a stream fault now; true when the exchange is over. */

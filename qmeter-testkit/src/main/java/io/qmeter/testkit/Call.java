@@ -30,6 +30,12 @@ final class Call {
     Script script;
     /** Set by a generator: how many tokens will come, when known, else -1. */
     int expectedTokens = -1;
+    /** Simulator-only hints of a quality benchmark ({@code qmeter_task}, {@code qmeter_item}, {@code qmeter_reference}), or null. */
+    String qualityTask;
+    String qualityItem;
+    String qualityReference;
+    /** Set by a generator: the answer's text, one entry per token, replacing the synthetic words; or null. */
+    List<String> answerTokens;
 
     Call(long index, long arrivalNanos, boolean chat, boolean stream, boolean includeUsage, boolean continuousUsage,
          int maxTokens, boolean ignoreEos, int promptTokens, List<String> stop, long seed, String model, String id,

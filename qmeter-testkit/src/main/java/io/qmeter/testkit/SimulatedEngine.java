@@ -5,15 +5,20 @@ import io.qmeter.engine.EngineException;
 import io.qmeter.engine.EngineHandle;
 import io.qmeter.power.PowerSensor;
 import io.qmeter.testkit.sim.BackendStats;
+import io.qmeter.testkit.sim.QualityModel;
 import io.qmeter.testkit.sim.RealTimeBackend;
 import io.qmeter.testkit.sim.ServingBackend;
 import io.qmeter.testkit.sim.SimConfig;
 import io.qmeter.testkit.sim.SimRequest;
 import io.qmeter.testkit.sim.TokenSink;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -29,7 +34,16 @@ import org.slf4j.LoggerFactory;
  * length: exact for token ids; for text, characters / 4 rounded up (chat: over all message
  * contents). A request whose prompt plus {@code max_tokens} exceeds the context length is refused
  * in the dialect's error format. A client that disconnects cancels its backend request.
- * Faults come from a {@link FaultPlan}; the crash fault stops the server (and runs the
+ * <p><b>Quality items (simulator only).</b> A request that carries {@code "qmeter_reference"} (the
+ * item's reference answer), with {@code "qmeter_task"} (the benchmark's name) and
+ * {@code "qmeter_item"} (the item's id), is answered by the seeded {@link QualityModel} of this
+ * model size and quantization method: the reference when the item is answered correctly, else a
+ * wrong answer the task's scorer rejects, as one token per word, then {@code finish_reason}
+ * {@code "stop"}. The benchmarks of {@code qmeter-quality} add these fields only for engines that
+ * describe themselves as simulated; real servers never receive them, and the scores are labelled
+ * simulated. Without the fields the output is synthetic words as above.
+ *
+ * <p>Faults come from a {@link FaultPlan}; the crash fault stops the server (and runs the
  * {@link Builder#onCrash(Runnable)} hook, which {@link SimulatedEngineMain} uses to exit).
  *
  * <p>{@code start()} creates a fresh backend and server; closing the handle stops both
@@ -138,7 +152,7 @@ public final class SimulatedEngine implements Engine {
         ApiServer server;
         try {
             server = new ApiServer(new ApiServer.Options("sim", dialect, servedModel, true, port, config.seed(), faults,
-                    null, onCrash), new BackendGenerator(backend), logs);
+                    null, onCrash), new BackendGenerator(backend, config), logs);
         } catch (RuntimeException e) {
             backend.close();
             throw new EngineException("the simulated engine could not listen on 127.0.0.1:" + port + ": "
@@ -155,15 +169,42 @@ public final class SimulatedEngine implements Engine {
 
     /** Feeds requests to the serving backend; its sink hops to the HTTP layer. */
     private static final class BackendGenerator implements Generator {
+        /** One token of an answer: leading white space and a word, or white space alone at the end. */
+        private static final Pattern TOKEN = Pattern.compile("\\s*\\S+|\\s+");
         private final ServingBackend backend;
+        private final QualityModel quality;
+        private final long seed;
 
-        BackendGenerator(ServingBackend backend) {
+        BackendGenerator(ServingBackend backend, SimConfig config) {
             this.backend = backend;
+            this.quality = QualityModel.of(config.model(), config.quantization());
+            this.seed = config.seed();
+        }
+
+        @Override
+        public void prepare(Call call) {
+            if (call.qualityReference == null) {
+                return;
+            }
+            String text = quality.answer(call.qualityTask, call.qualityItem != null ? call.qualityItem
+                    : call.qualityReference, call.qualityReference, seed);
+            List<String> tokens = new ArrayList<>();
+            Matcher m = TOKEN.matcher(text);
+            while (m.find()) {
+                tokens.add(m.group());
+            }
+            if (tokens.isEmpty()) {
+                tokens.add("");
+            }
+            call.answerTokens = List.copyOf(tokens);
+            call.expectedTokens = Math.min(tokens.size(), call.maxTokens);
         }
 
         @Override
         public Runnable start(Call call, Events out) {
-            SimRequest r = new SimRequest(call.promptTokens, call.maxTokens, call.ignoreEos, call.seed);
+            SimRequest r = call.answerTokens != null
+                    ? new SimRequest(call.promptTokens, call.expectedTokens, true, call.seed)
+                    : new SimRequest(call.promptTokens, call.maxTokens, call.ignoreEos, call.seed);
             TokenSink sink = new TokenSink() {
                 @Override
                 public void onTokens(int count, long nanoTime) {

@@ -4,8 +4,9 @@
  * {@code MeterRegistryCompatibilityKit}: {@link io.qmeter.testkit.tck.EngineCompatibilityKit},
  * {@link io.qmeter.testkit.tck.PowerSensorCompatibilityKit},
  * {@link io.qmeter.testkit.tck.ResultStoreCompatibilityKit},
- * {@link io.qmeter.testkit.tck.WorkloadCompatibilityKit} and
- * {@link io.qmeter.testkit.tck.RequestSenderCompatibilityKit}. Optional capabilities are separate
+ * {@link io.qmeter.testkit.tck.WorkloadCompatibilityKit},
+ * {@link io.qmeter.testkit.tck.RequestSenderCompatibilityKit} and
+ * {@link io.qmeter.testkit.tck.QualityBenchmarkCompatibilityKit}. Optional capabilities are separate
  * tests behind JUnit assumptions, so an implementation without one skips them instead of failing. JUnit Jupiter is an optional dependency of the testkit:
  * add {@code junit-jupiter-api} to your test scope to use these classes.
  *

@@ -319,4 +319,65 @@ class KitsCanFailTest {
                 "a refused connection gives a CONNECTION_ERROR record, not an exception")
                 .doesNotContain("close() is idempotent");
     }
+
+    /** A benchmark with an upper-case name that drops failed items and never says it was simulated. */
+    static final class DroppingBenchmark implements io.qmeter.quality.QualityBenchmark {
+        @Override
+        public String name() {
+            return "Toy";
+        }
+
+        @Override
+        public String metric() {
+            return "acc";
+        }
+
+        @Override
+        public io.qmeter.quality.QualityScore run(EngineHandle engine, io.qmeter.quality.QualityOptions options) {
+            java.net.http.HttpClient c = java.net.http.HttpClient.newHttpClient();
+            List<io.qmeter.quality.ItemResult> items = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                try {
+                    var res = c.send(java.net.http.HttpRequest.newBuilder(engine.baseUrl().resolve("/v1/completions"))
+                            .header("Content-Type", "application/json")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"" + engine.model()
+                                    + "\",\"prompt\":\"q" + i + "\",\"max_tokens\":4,\"seed\":" + i + "}")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                    if (res.statusCode() == 200) { // failed requests are dropped: the defect
+                        boolean ok = res.body().contains(" the");
+                        items.add(new io.qmeter.quality.ItemResult("toy/" + i, "q" + i, res.body(), ok ? 1 : 0,
+                                ok ? "right" : "wrong", java.util.Map.of(), null));
+                    }
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return io.qmeter.quality.QualityScore.fromItems("toy", "acc", items, java.util.Map.of(), options.seed(), false);
+        }
+    }
+
+    @EnabledIfSystemProperty(named = SELF_CHECK, matches = "true", disabledReason = "run only by KitsCanFailTest")
+    static class BrokenQualityKit extends QualityBenchmarkCompatibilityKit {
+        @Override
+        protected io.qmeter.quality.QualityBenchmark createBenchmark() {
+            return new DroppingBenchmark();
+        }
+
+        @Override
+        protected io.qmeter.quality.QualityOptions options() {
+            return io.qmeter.quality.QualityOptions.defaults().withMaxItems(3);
+        }
+    }
+
+    @Test
+    void qualityKitFailsABenchmarkThatDropsFailedItemsAndHidesSimulation() {
+        assertThat(failures(BrokenQualityKit.class)).contains(
+                "name() is lower case and not blank, metric() is not blank",
+                "failed requests are scored 0 with their error, never dropped",
+                "the simulated engine's score is labelled simulated and repeatable with the same options",
+                "a score keeps every item, in 0-100, and a real engine's score is not labelled simulated");
+    }
 }
