@@ -41,6 +41,21 @@ final class EngineSession implements AutoCloseable {
         return handle;
     }
 
+    /**
+     * Makes the engine ready for the next attempt of a point: restarts it when it is not healthy.
+     *
+     * @return null when it is ready, else why it cannot be (the engine is dead for good)
+     */
+    String readyForAttempt() {
+        if (deadCause != null) {
+            return deadCause;
+        }
+        if (!healthy() && !restartQuietly()) {
+            return deadCause;
+        }
+        return null;
+    }
+
     /** Why the engine is given up on (start failed every attempt), or null. */
     String deadCause() {
         return deadCause;

@@ -52,12 +52,9 @@ final class PointRun {
             if (rt.isCancelled()) {
                 return;
             }
-            if (session.deadCause() != null) {
-                causes.add(session.deadCause());
-                break;
-            }
-            if (!session.healthy() && !session.restartQuietly()) {
-                causes.add(session.deadCause());
+            String dead = session.readyForAttempt();
+            if (dead != null) {
+                causes.add(dead);
                 break;
             }
             LoadRun run;
