@@ -168,6 +168,11 @@ final class LlamaCppStudy {
         }
         out.println("sat: core's SaturationSearch + SloJudge over short real-time probes of the server (Np: probes); "
                 + "then the runs at " + o.fractions() + " of it, " + o.runSeconds() + " s each.");
+        out.println("converged: a passing and a failing rate within the search's tolerance; max rate passes: the SLO "
+                + "still held at the highest rate the search tries (about the server's burst throughput), so sat is a "
+                + "lower bound.");
+        out.println("quality: " + QUALITY + " - the CI models are random-weight GGUFs, so a benchmark score would "
+                + "measure noise; the simulated study (no --engine) scores GSM8K.");
         out.println("How each method runs on llama.cpp (the dialect's support() note):");
         for (int i = 0; i < METHODS.size(); i++) {
             out.println("  " + METHODS.get(i) + ": " + dialectNote(o, METHODS.get(i), CONFIGS.get(i)));
