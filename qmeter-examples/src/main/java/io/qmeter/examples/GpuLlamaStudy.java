@@ -367,6 +367,20 @@ public final class GpuLlamaStudy {
      * @return the settings
      */
     public static EngineSettings settings(Options o, Config c) {
+        return settings(o, c, c.modelFormat());
+    }
+
+    /**
+     * The engine settings of one configuration with another quantization label for the same GGUF
+     * file: a seed method the llama.cpp dialect maps to the file's type (e.g. {@code W8A8-INT} for
+     * a Q8_0 file), as {@code QuantizationStudy --engine llama.cpp} asks for it.
+     *
+     * @param o            the options
+     * @param c            the configuration (its model file and KV-cache type)
+     * @param quantization the label the engine gets (a GGUF type or a seed method)
+     * @return the settings
+     */
+    public static EngineSettings settings(Options o, Config c, String quantization) {
         List<String> extra = new ArrayList<>();
         extra.add("executable=" + o.server());
         extra.add("maxConcurrency=" + o.slots());
@@ -378,7 +392,7 @@ public final class GpuLlamaStudy {
             extra.add("extraArgs=" + o.serverArgs().trim());
         }
         return EngineSettings.builder().engine("llama.cpp").model(o.modelFile(c).toString())
-                .quantization(c.modelFormat()).tensorParallel(1).gpu(o.onGpu() ? Integer.toString(o.gpuIndex()) : "cpu")
+                .quantization(quantization).tensorParallel(1).gpu(o.onGpu() ? Integer.toString(o.gpuIndex()) : "cpu")
                 .extraArgs(extra.toArray(String[]::new)).build();
     }
 
@@ -392,9 +406,25 @@ public final class GpuLlamaStudy {
      */
     public static Plan plan(Options o) {
         List<EngineSettings> configs = o.configurations().stream().map(c -> settings(o, c)).toList();
-        return Plan.builder(NAME + "-" + o.shape() + (o.onGpu() ? "-gpu" : "-cpu"))
-                .description("llama.cpp " + o.shape() + " on " + (o.onGpu() ? "GPU " + o.gpuIndex() : "the CPU")
-                        + ": saturation and J/token for " + o.configurations().stream().map(Config::label).toList())
+        return plan(o, NAME + "-" + o.shape() + (o.onGpu() ? "-gpu" : "-cpu"),
+                "llama.cpp " + o.shape() + " on " + (o.onGpu() ? "GPU " + o.gpuIndex() : "the CPU")
+                        + ": saturation and J/token for " + o.configurations().stream().map(Config::label).toList(),
+                configs);
+    }
+
+    /**
+     * A plan of the study's shape (workload, SLO, search, fractions and run length from the
+     * options) over other engine settings, under another id.
+     *
+     * @param o           the options
+     * @param id          the plan's id
+     * @param description the plan's description
+     * @param configs     the engine settings, one per configuration
+     * @return the plan
+     */
+    public static Plan plan(Options o, String id, String description, List<EngineSettings> configs) {
+        return Plan.builder(id)
+                .description(description)
                 .configurations(configs)
                 .workload(WorkloadSpec.synthetic(o.inputTokens(), o.outputTokens()))
                 .slo(o.slo())

@@ -61,6 +61,8 @@ import java.util.Optional;
  * <pre>{@code
  * mvn -B -q -DskipTests -Pmain-job package                                  # writes ./qmeter-results/
  * mvn -B -q -DskipTests -Pmain-job package -Dexec.args="/tmp/study --search http"
+ * mvn -B -q -DskipTests -Pmain-job package -Dexec.args="/tmp/study --engine llama.cpp \
+ *     --server $QMETER_LLAMA_SERVER --models $QMETER_LLAMA_MODEL_DIR"
  * }</pre>
  */
 public final class QuantizationStudy {
@@ -100,14 +102,47 @@ public final class QuantizationStudy {
     /**
      * Runs the study.
      *
-     * @param args optional: the output folder (default {@code ./qmeter-results}) and
-     *             {@code --search virtual|http} (default virtual)
+     * @param args optional: the output folder (default {@code ./qmeter-results}),
+     *             {@code --search virtual|http} (default virtual), and {@code --engine llama.cpp
+     *             --server PATH --models DIR [--shape NAME]} to run the study on a real llama-server
+     *             (FP16, W8A8-INT and W4A8 as GGUF F16, Q8_0 and Q4_0; see docs/main-job.md) instead
+     *             of the simulated engine ({@code --engine simulated}, the default)
      */
     public static void main(String[] args) {
+        run(args, System.out);
+    }
+
+    /**
+     * Runs the study as {@link #main} does, printing to {@code out}.
+     *
+     * @param args as for {@link #main}, plus {@code --engine simulated|llama.cpp} (default simulated);
+     *             with {@code llama.cpp}, {@code --server PATH} and {@code --models DIR} are needed and
+     *             {@code --shape NAME} (default {@code tiny}) names the GGUF files
+     * @param out  where to print
+     * @return the sweep's report
+     * @throws IllegalArgumentException naming an argument that is missing or wrong
+     */
+    public static SweepReport run(String[] args, PrintStream out) {
         Path dir = Path.of("qmeter-results");
         SearchMode mode = SearchMode.VIRTUAL;
+        String engine = "simulated";
+        Path server = null;
+        Path models = null;
+        String shape = "tiny";
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--search") && i + 1 < args.length) {
+            if (args[i].equals("--engine") || args[i].equals("--server") || args[i].equals("--models")
+                    || args[i].equals("--shape")) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(args[i] + " needs a value");
+                }
+                String v = args[++i];
+                switch (args[i - 1]) {
+                    case "--engine" -> engine = v;
+                    case "--server" -> server = Path.of(v);
+                    case "--models" -> models = Path.of(v);
+                    default -> shape = v;
+                }
+            } else if (args[i].equals("--search") && i + 1 < args.length) {
                 String m = args[++i].toUpperCase(Locale.ROOT);
                 if (!m.equals("VIRTUAL") && !m.equals("HTTP")) {
                     throw new IllegalArgumentException("--search: expected virtual or http, was " + args[i]);
@@ -119,7 +154,24 @@ public final class QuantizationStudy {
                 dir = Path.of(args[i]);
             }
         }
-        run(dir, System.out, mode);
+        if (engine.equals("llama.cpp")) {
+            if (server == null || models == null) {
+                throw new IllegalArgumentException("--engine llama.cpp needs --server PATH (the llama-server "
+                        + "executable) and --models DIR (the folder of " + shape + "-F16/Q8_0/Q4_0.gguf, as "
+                        + ".ci/llama.sh writes them); found " + (server == null ? "no --server" : "--server " + server)
+                        + " and " + (models == null ? "no --models" : "--models " + models));
+            }
+            return LlamaCppStudy.run(GpuLlamaStudy.Options.cpu(server, models, dir).withShape(shape)
+                    .withConfigurations(LlamaCppStudy.CONFIGS), out);
+        }
+        if (!engine.equals("simulated")) {
+            throw new IllegalArgumentException("--engine: expected simulated (the default) or llama.cpp, was " + engine);
+        }
+        if (server != null || models != null) {
+            throw new IllegalArgumentException("--server and --models are for --engine llama.cpp; the simulated "
+                    + "engine takes neither");
+        }
+        return run(dir, out, mode);
     }
 
     /**
