@@ -6,7 +6,7 @@ import io.qmeter.client.LlmClient;
 import io.qmeter.client.RequestSender;
 import io.qmeter.load.LoadOutcome;
 import io.qmeter.load.LoadPlan;
-import io.qmeter.load.LoadRunner;
+import io.qmeter.internal.load.LoadRunner;
 import io.qmeter.load.PoissonArrivals;
 import io.qmeter.metrics.RequestRecord;
 import io.qmeter.workload.PromptSpec;

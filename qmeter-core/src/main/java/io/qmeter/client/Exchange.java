@@ -1,5 +1,9 @@
 package io.qmeter.client;
 
+import io.qmeter.internal.sse.SseDecoder;
+
+import io.qmeter.internal.sse.ChunkInterpreter;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;

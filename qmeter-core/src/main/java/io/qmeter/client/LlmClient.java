@@ -1,5 +1,9 @@
 package io.qmeter.client;
 
+import io.qmeter.internal.sse.SseDecoder;
+
+import io.qmeter.internal.sse.ChunkInterpreter;
+
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -12,7 +16,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.qmeter.internal.Checks;
-import io.qmeter.metrics.LatencyRecorder;
+import io.qmeter.internal.LatencyRecorder;
 import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;

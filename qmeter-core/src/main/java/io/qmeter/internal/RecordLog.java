@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The completed requests of a {@link io.qmeter.load.LoadRunner} run, kept field by field in large primitive arrays
+ * The completed requests of a {@link io.qmeter.internal.load.LoadRunner} run, kept field by field in large primitive arrays
  * until the run ends, then turned back into {@link RequestRecord}s.
  *
  * <p>Why: a run keeps every record, and while it runs each record (an object and its array of chunk

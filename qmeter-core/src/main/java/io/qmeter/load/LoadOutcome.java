@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What a {@link LoadRunner} produced: every request's record (times relative to the run's start
+ * What one load run produced: every request's record (times relative to the run's start
  * {@code t0}, sorted by schedule index; none dropped), the measurement window, and the energy
  * reading over the measured interval when a sensor was given.
  *

@@ -1,8 +1,8 @@
 /**
  * Load: open-loop arrival processes (Poisson, Poisson with an exact count for short runs, gamma
  * with burstiness, constant, trace replay), a {@link io.qmeter.load.ClosedLoop} of N busy streams,
- * the
- * {@link io.qmeter.load.LoadPlan} and the {@link io.qmeter.load.LoadRunner}, whose dispatcher holds
- * an absolute schedule (no coordinated omission) and records schedule lag and queue delay apart.
+ * and the {@link io.qmeter.load.LoadPlan}. A plan is run by {@link io.qmeter.LoadRun}, whose
+ * dispatcher holds an absolute schedule (no coordinated omission) and records schedule lag and
+ * queue delay apart.
  */
 package io.qmeter.load;

@@ -1,5 +1,7 @@
 package io.qmeter.metrics;
 
+import io.qmeter.internal.LatencyRecorder;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

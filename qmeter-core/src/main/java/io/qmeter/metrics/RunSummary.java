@@ -1,5 +1,7 @@
 package io.qmeter.metrics;
 
+import io.qmeter.internal.LatencyRecorder;
+
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;

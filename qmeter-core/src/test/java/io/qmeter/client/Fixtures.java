@@ -11,17 +11,17 @@ import java.util.Map;
 import java.util.Random;
 
 /** Loads the recorded server responses under {@code src/test/resources/fixtures/sse}. */
-final class Fixtures {
+public final class Fixtures {
 
     /** Every recorded file. */
-    static final List<String> ALL = List.of("llamacpp-chat-stream.txt", "llamacpp-completions-nonstream-logprobs.json",
+    public static final List<String> ALL = List.of("llamacpp-chat-stream.txt", "llamacpp-completions-nonstream-logprobs.json",
             "llamacpp-completions-stream.txt", "llamacpp-completions-token-ids-stream.txt",
             "llamacpp-error-badjson.txt", "llamacpp-error-n2.txt", "llamacpp-metrics.txt", "llamacpp-models.json");
 
     private Fixtures() {
     }
 
-    static byte[] bytes(String name) {
+    public static byte[] bytes(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/sse/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("fixture " + name + " missing from the test classpath "
@@ -33,15 +33,15 @@ final class Fixtures {
         }
     }
 
-    static String text(String name) {
+    public static String text(String name) {
         return new String(bytes(name), StandardCharsets.UTF_8);
     }
 
     /** A recorded raw HTTP response: status, headers, body. */
-    record RawResponse(int status, Map<String, String> headers, byte[] body) {
+    public record RawResponse(int status, Map<String, String> headers, byte[] body) {
     }
 
-    static RawResponse rawResponse(String name) {
+    public static RawResponse rawResponse(String name) {
         byte[] all = bytes(name);
         int split = -1;
         for (int i = 0; i + 3 < all.length; i++) {
@@ -65,7 +65,7 @@ final class Fixtures {
     }
 
     /** Splits bytes into pieces at random places (seeded). */
-    static List<byte[]> randomPieces(byte[] all, long seed, int maxPiece) {
+    public static List<byte[]> randomPieces(byte[] all, long seed, int maxPiece) {
         Random r = new Random(seed);
         List<byte[]> out = new ArrayList<>();
         int i = 0;

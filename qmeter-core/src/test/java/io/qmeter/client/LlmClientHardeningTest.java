@@ -1,5 +1,7 @@
 package io.qmeter.client;
 
+import io.qmeter.internal.sse.ChunkInterpreter;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

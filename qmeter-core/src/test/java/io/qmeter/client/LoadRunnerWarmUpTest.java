@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.qmeter.load.ConstantArrivals;
 import io.qmeter.load.LoadOutcome;
 import io.qmeter.load.LoadPlan;
-import io.qmeter.load.LoadRunner;
+import io.qmeter.internal.load.LoadRunner;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RequestRecord;
 import io.qmeter.workload.PromptSpec;

@@ -1,5 +1,7 @@
 package io.qmeter.load;
 
+import io.qmeter.internal.load.LoadRunner;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

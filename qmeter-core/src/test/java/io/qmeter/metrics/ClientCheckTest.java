@@ -1,5 +1,7 @@
 package io.qmeter.metrics;
 
+import io.qmeter.internal.LatencyRecorder;
+
 import static io.qmeter.metrics.Recs.ms;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

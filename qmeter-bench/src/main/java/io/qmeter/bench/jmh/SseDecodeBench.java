@@ -1,7 +1,7 @@
 package io.qmeter.bench.jmh;
 
-import io.qmeter.client.ChunkInterpreter;
-import io.qmeter.client.SseDecoder;
+import io.qmeter.internal.sse.ChunkInterpreter;
+import io.qmeter.internal.sse.SseDecoder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

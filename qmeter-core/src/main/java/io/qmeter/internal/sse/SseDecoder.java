@@ -1,4 +1,4 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,10 +1,12 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
 
-import static io.qmeter.client.ChunkInterpreter.Kind.CONTENT;
-import static io.qmeter.client.ChunkInterpreter.Kind.DONE;
-import static io.qmeter.client.ChunkInterpreter.Kind.ERROR;
-import static io.qmeter.client.ChunkInterpreter.Kind.MALFORMED;
-import static io.qmeter.client.ChunkInterpreter.Kind.NO_CONTENT;
+import io.qmeter.client.Fixtures;
+
+import static io.qmeter.internal.sse.ChunkInterpreter.Kind.CONTENT;
+import static io.qmeter.internal.sse.ChunkInterpreter.Kind.DONE;
+import static io.qmeter.internal.sse.ChunkInterpreter.Kind.ERROR;
+import static io.qmeter.internal.sse.ChunkInterpreter.Kind.MALFORMED;
+import static io.qmeter.internal.sse.ChunkInterpreter.Kind.NO_CONTENT;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

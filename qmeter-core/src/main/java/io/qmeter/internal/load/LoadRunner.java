@@ -1,9 +1,12 @@
-package io.qmeter.load;
+package io.qmeter.internal.load;
 
 import io.qmeter.client.CompletionRequest;
 import io.qmeter.client.LoopDelayWatch;
 import io.qmeter.client.RequestSender;
 import io.qmeter.internal.RecordLog;
+import io.qmeter.load.ClosedLoop;
+import io.qmeter.load.LoadOutcome;
+import io.qmeter.load.LoadPlan;
 import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.MeasurementWindow;
 import io.qmeter.metrics.Outcome;
@@ -66,7 +69,7 @@ public final class LoadRunner implements AutoCloseable {
      * With a sender that sends ahead: requests are handed over up to this long before they are due,
      * in batches at least half of it apart.
      */
-    static final long AHEAD_NANOS = 10_000_000L;
+    public static final long AHEAD_NANOS = 10_000_000L;
     private static final ThreadLocal<boolean[]> DRAINING = ThreadLocal.withInitial(() -> new boolean[1]);
 
     private final LoadPlan plan;

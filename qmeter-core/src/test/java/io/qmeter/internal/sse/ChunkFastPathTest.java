@@ -1,4 +1,4 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

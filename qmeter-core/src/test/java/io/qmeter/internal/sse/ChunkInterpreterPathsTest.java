@@ -1,4 +1,4 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

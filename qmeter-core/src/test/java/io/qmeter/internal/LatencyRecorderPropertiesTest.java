@@ -1,4 +1,6 @@
-package io.qmeter.metrics;
+package io.qmeter.internal;
+
+import io.qmeter.metrics.LatencyStats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

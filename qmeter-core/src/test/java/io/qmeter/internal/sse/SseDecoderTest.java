@@ -1,4 +1,6 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
+
+import io.qmeter.client.Fixtures;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;

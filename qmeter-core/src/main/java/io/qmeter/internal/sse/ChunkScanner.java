@@ -1,4 +1,4 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
 
 /**
  * The fast path of {@link ChunkInterpreter}: one allocation-free pass over the bytes of an ordinary

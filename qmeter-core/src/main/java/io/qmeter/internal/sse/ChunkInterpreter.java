@@ -1,4 +1,4 @@
-package io.qmeter.client;
+package io.qmeter.internal.sse;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -102,7 +102,7 @@ public final class ChunkInterpreter {
      * @param keepText whether to accumulate the generated text
      * @param fastPath whether to try {@link ChunkScanner} before Jackson
      */
-    ChunkInterpreter(boolean keepText, boolean fastPath) {
+    public ChunkInterpreter(boolean keepText, boolean fastPath) {
         this.keepText = keepText;
         this.fastPath = fastPath;
         scanner.captureContent = keepText;

@@ -1,5 +1,6 @@
-package io.qmeter.metrics;
+package io.qmeter.internal;
 
+import io.qmeter.metrics.LatencyStats;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -34,8 +35,13 @@ public final class LatencyRecorder {
         record(nanos, 1);
     }
 
-    /** Records a value {@code times} times. */
-    void record(double nanos, long times) {
+    /**
+     * Records a value {@code times} times (nothing when {@code times <= 0} or the value is NaN).
+     *
+     * @param nanos the value in nanoseconds
+     * @param times how many times to count it
+     */
+    public void record(double nanos, long times) {
         if (times <= 0 || Double.isNaN(nanos)) {
             return;
         }
@@ -56,8 +62,13 @@ public final class LatencyRecorder {
         return count;
     }
 
-    /** The value at a percentile in nanoseconds, NaN when empty; p100 is the exact max. */
-    double valueAtNanos(double percentile) {
+    /**
+     * The value at a percentile in nanoseconds, NaN when empty; p100 is the exact max.
+     *
+     * @param percentile the percentile, 0 to 100
+     * @return the value in nanoseconds
+     */
+    public double valueAtNanos(double percentile) {
         if (count == 0) {
             return Double.NaN;
         }
