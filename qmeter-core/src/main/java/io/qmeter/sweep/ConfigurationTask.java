@@ -8,6 +8,7 @@ import io.qmeter.engine.EngineFactory;
 import io.qmeter.engine.EngineHandle;
 import io.qmeter.power.PowerSensor;
 import io.qmeter.search.SloJudge;
+import io.qmeter.store.RunKey;
 import io.qmeter.store.RunStatus;
 import io.qmeter.store.StoredRun;
 import io.qmeter.workload.Workload;
@@ -202,6 +203,24 @@ final class ConfigurationTask {
             }
         }
         ownSensors.clear();
+    }
+
+    /**
+     * After the engine failed during an attempt at {@code key}: reports the failure and, when another
+     * attempt is left and the sweep goes on, restarts the engine. Load points and quality steps alike.
+     */
+    void afterEngineFailure(RunKey key, String cause, int attempt) {
+        boolean retry = attempt < rt.cfg.maxAttempts && !rt.isCancelled();
+        rt.emit(new SweepEvent.Failure(plan.id(), cid, key, cause, session.logTail(), retry));
+        if (retry) {
+            session.restartQuietly();
+        }
+    }
+
+    /** The cause stored for a point or step that used up its attempts: the last cause seen. */
+    static String failedAfter(int attempts, List<String> causes) {
+        return "failed after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ")
+                + (causes.isEmpty() ? "?" : causes.get(causes.size() - 1));
     }
 
     /** A load run against the running engine through {@code watch}, with the builder's settings. */

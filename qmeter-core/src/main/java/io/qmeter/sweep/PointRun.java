@@ -75,12 +75,7 @@ final class PointRun {
                     return;
                 } catch (EngineFailure e) {
                     causes.add(e.getMessage());
-                    List<String> tail = session.logTail();
-                    boolean retry = attempt < rt.cfg.maxAttempts && !rt.isCancelled();
-                    rt.emit(new SweepEvent.Failure(task.plan.id(), task.cid, key, e.getMessage(), tail, retry));
-                    if (retry) {
-                        session.restartQuietly();
-                    }
+                    task.afterEngineFailure(key, e.getMessage(), attempt);
                     continue;
                 } finally {
                     if (scraper != null) {
@@ -95,8 +90,7 @@ final class PointRun {
         if (rt.isCancelled()) {
             return;
         }
-        task.storeFailed(p, "failed after " + attempt + (attempt == 1 ? " attempt: " : " attempts: ")
-                + (causes.isEmpty() ? "?" : causes.get(causes.size() - 1)), session.logTail(), causes, attempt, t0);
+        task.storeFailed(p, ConfigurationTask.failedAfter(attempt, causes), session.logTail(), causes, attempt, t0);
     }
 
     private LoadRun loadRun(EngineWatch watch, double rate) {

@@ -82,7 +82,7 @@ final class QualityRun {
                 return;
             } catch (EngineFailure e) {
                 causes.add(e.getMessage());
-                retryAfterEngineFailure(session, causes, attempt);
+                task.afterEngineFailure(q.key(), causes.get(causes.size() - 1), attempt);
                 continue;
             } catch (QualityException e) {
                 // the benchmark cannot run at all here (no data, no sandbox): retrying will not help
@@ -96,13 +96,13 @@ final class QualityRun {
                     storeFailed(task, q, causes.get(causes.size() - 1), List.of(), causes, attempt, t0);
                     return;
                 }
-                retryAfterEngineFailure(session, causes, attempt);
+                task.afterEngineFailure(q.key(), causes.get(causes.size() - 1), attempt);
                 continue;
             }
             if (!session.healthy()) {
                 causes.add("the engine was not healthy after quality benchmark " + name + " ("
                         + session.handle().health() + "); the score is discarded");
-                retryAfterEngineFailure(session, causes, attempt);
+                task.afterEngineFailure(q.key(), causes.get(causes.size() - 1), attempt);
                 continue;
             }
             session.succeeded();
@@ -112,17 +112,7 @@ final class QualityRun {
         if (rt.isCancelled()) {
             return;
         }
-        storeFailed(task, q, "failed after " + attempt + (attempt == 1 ? " attempt: " : " attempts: ")
-                + (causes.isEmpty() ? "?" : causes.get(causes.size() - 1)), session.logTail(), causes, attempt, t0);
-    }
-
-    private void retryAfterEngineFailure(EngineSession session, List<String> causes, int attempt) {
-        boolean retry = attempt < rt.cfg.maxAttempts && !rt.isCancelled();
-        rt.emit(new SweepEvent.Failure(task.plan.id(), task.cid, q.key(), causes.get(causes.size() - 1),
-                session.logTail(), retry));
-        if (retry) {
-            session.restartQuietly();
-        }
+        storeFailed(task, q, ConfigurationTask.failedAfter(attempt, causes), session.logTail(), causes, attempt, t0);
     }
 
     /**
