@@ -1,0 +1,4 @@
+/**
+ * qMeter command line: the qmeter command (picocli) as a runnable jar.
+ */
+package io.qmeter.cli;
