@@ -148,7 +148,7 @@ public record FaultPlan(long seed, long crashAfterRequests, Duration crashAt, Ma
         return new FaultPlan(s, crashAfterRequests, crashAt, onRequest, probabilistic);
     }
 
-    /** Builds a {@link FaultPlan}; not thread-safe, {@link #build()} returns an immutable value. */
+    /** Builds a {@link FaultPlan}; every setter returns a new builder, {@link #build()} an immutable value. */
     public static final class Builder {
         private long seed;
         private long crashAfterRequests;
@@ -163,40 +163,43 @@ public record FaultPlan(long seed, long crashAfterRequests, Duration crashAt, Ma
          * The seed of probabilistic faults.
          *
          * @param s the seed
-         * @return this builder
+         * @return a new builder
          */
         public Builder seed(long s) {
-            this.seed = s;
-            return this;
+            Builder b = copy();
+            b.seed = s;
+            return b;
         }
 
         /**
          * Crash once {@code n} requests were served (see the class comment).
          *
          * @param n at least 1
-         * @return this builder
+         * @return a new builder
          */
         public Builder crashAfterRequests(long n) {
+            Builder b = copy();
             if (n < 1) {
                 throw new IllegalArgumentException("crashAfterRequests must be >= 1, was " + n);
             }
-            this.crashAfterRequests = n;
-            return this;
+            b.crashAfterRequests = n;
+            return b;
         }
 
         /**
          * Crash this long after the engine started.
          *
          * @param t the time
-         * @return this builder
+         * @return a new builder
          */
         public Builder crashAt(Duration t) {
+            Builder b = copy();
             Objects.requireNonNull(t, "crashAt");
             if (t.isNegative()) {
                 throw new IllegalArgumentException("crashAt must be >= 0, was " + t);
             }
-            this.crashAt = t;
-            return this;
+            b.crashAt = t;
+            return b;
         }
 
         /**
@@ -204,14 +207,15 @@ public record FaultPlan(long seed, long crashAfterRequests, Duration crashAt, Ma
          *
          * @param index the arrival index
          * @param fault the fault
-         * @return this builder
+         * @return a new builder
          */
         public Builder on(long index, Fault fault) {
+            Builder b = copy();
             if (index < 0) {
                 throw new IllegalArgumentException("request index must be >= 0, was " + index);
             }
-            onRequest.put(index, Objects.requireNonNull(fault, "fault"));
-            return this;
+            b.onRequest.put(index, Objects.requireNonNull(fault, "fault"));
+            return b;
         }
 
         /**
@@ -219,11 +223,23 @@ public record FaultPlan(long seed, long crashAfterRequests, Duration crashAt, Ma
          *
          * @param probability 0..1
          * @param fault       the fault
-         * @return this builder
+         * @return a new builder
          */
         public Builder withProbability(double probability, Fault fault) {
-            probabilistic.add(new Chance(probability, fault));
-            return this;
+            Builder b = copy();
+            b.probabilistic.add(new Chance(probability, fault));
+            return b;
+        }
+
+        /** A copy of this builder: every setter returns a changed copy, so a builder is never shared mutable state. */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.seed = seed;
+            b.crashAfterRequests = crashAfterRequests;
+            b.crashAt = crashAt;
+            b.onRequest.putAll(onRequest);
+            b.probabilistic.addAll(probabilistic);
+            return b;
         }
 
         /**

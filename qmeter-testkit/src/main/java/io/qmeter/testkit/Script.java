@@ -117,65 +117,71 @@ public record Script(Duration ttft, List<Duration> gaps, int tokens, int tokensP
          * Time from the request's arrival to the first content chunk.
          *
          * @param d the time, {@code >= 0}
-         * @return this builder
+         * @return a new builder
          */
         public Builder ttft(Duration d) {
-            this.ttft = Objects.requireNonNull(d, "ttft");
-            return this;
+            Builder b = copy();
+            b.ttft = Objects.requireNonNull(d, "ttft");
+            return b;
         }
 
         /**
          * The same gap between every two chunks.
          *
          * @param d the gap, {@code >= 0}
-         * @return this builder
+         * @return a new builder
          */
         public Builder gap(Duration d) {
-            this.gaps = List.of(Objects.requireNonNull(d, "gap"));
-            return this;
+            Builder b = copy();
+            b.gaps = List.of(Objects.requireNonNull(d, "gap"));
+            return b;
         }
 
         /**
          * Gaps between chunks, in order; the last one repeats.
          *
          * @param ds the gaps
-         * @return this builder
+         * @return a new builder
          */
         public Builder gaps(List<Duration> ds) {
-            this.gaps = new ArrayList<>(ds);
-            return this;
+            Builder b = copy();
+            b.gaps = new ArrayList<>(ds);
+            return b;
         }
 
         /**
          * Output tokens to send (0 = the request's {@code max_tokens}).
          *
          * @param n tokens
-         * @return this builder
+         * @return a new builder
          */
         public Builder tokens(int n) {
-            this.tokens = n;
-            return this;
+            Builder b = copy();
+            b.tokens = n;
+            return b;
         }
 
         /**
          * Tokens per content chunk.
          *
          * @param n at least 1
-         * @return this builder
+         * @return a new builder
          */
         public Builder tokensPerChunk(int n) {
-            this.tokensPerChunk = n;
-            return this;
+            Builder b = copy();
+            b.tokensPerChunk = n;
+            return b;
         }
 
         /**
          * Report no usage at all (a client must then count chunks).
          *
-         * @return this builder
+         * @return a new builder
          */
         public Builder noUsage() {
-            this.usage = false;
-            return this;
+            Builder b = copy();
+            b.usage = false;
+            return b;
         }
 
         /**
@@ -183,24 +189,26 @@ public record Script(Duration ttft, List<Duration> gaps, int tokens, int tokensP
          *
          * @param prompt     prompt tokens
          * @param completion completion tokens
-         * @return this builder
+         * @return a new builder
          */
         public Builder usage(int prompt, int completion) {
-            this.usage = true;
-            this.promptTokens = prompt;
-            this.completionTokens = completion;
-            return this;
+            Builder b = copy();
+            b.usage = true;
+            b.promptTokens = prompt;
+            b.completionTokens = completion;
+            return b;
         }
 
         /**
          * The finish reason to send.
          *
          * @param reason for example {@code "stop"} or {@code "length"}
-         * @return this builder
+         * @return a new builder
          */
         public Builder finishReason(String reason) {
-            this.finishReason = reason;
-            return this;
+            Builder b = copy();
+            b.finishReason = reason;
+            return b;
         }
 
         /**
@@ -208,23 +216,42 @@ public record Script(Duration ttft, List<Duration> gaps, int tokens, int tokensP
          *
          * @param httpStatus the status
          * @param body       the raw body, or {@code null} for the dialect's error format
-         * @return this builder
+         * @return a new builder
          */
         public Builder status(int httpStatus, String body) {
-            this.status = httpStatus;
-            this.errorBody = body;
-            return this;
+            Builder b = copy();
+            b.status = httpStatus;
+            b.errorBody = body;
+            return b;
+        }
+
+        /** A copy of this builder: every setter returns a changed copy, so a builder is never shared mutable state. */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.ttft = ttft;
+            b.gaps = gaps;
+            b.tokens = tokens;
+            b.tokensPerChunk = tokensPerChunk;
+            b.usage = usage;
+            b.promptTokens = promptTokens;
+            b.completionTokens = completionTokens;
+            b.finishReason = finishReason;
+            b.status = status;
+            b.errorBody = errorBody;
+            b.fault = fault;
+            return b;
         }
 
         /**
          * Inject a fault into this request.
          *
          * @param f the fault
-         * @return this builder
+         * @return a new builder
          */
         public Builder fault(Fault f) {
-            this.fault = f;
-            return this;
+            Builder b = copy();
+            b.fault = f;
+            return b;
         }
 
         /**

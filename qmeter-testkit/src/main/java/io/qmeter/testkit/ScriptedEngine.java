@@ -303,11 +303,12 @@ public final class ScriptedEngine implements Engine, AutoCloseable {
          * }</pre>
          *
          * @param keep false to keep nothing
-         * @return this builder
+         * @return a new builder
          */
         public Builder recordRequests(boolean keep) {
-            this.recordRequests = keep;
-            return this;
+            Builder b = copy();
+            b.recordRequests = keep;
+            return b;
         }
 
         /**
@@ -321,86 +322,107 @@ public final class ScriptedEngine implements Engine, AutoCloseable {
          * }</pre>
          *
          * @param d the dispatcher, or {@code null} to use the queue
-         * @return this builder
+         * @return a new builder
          */
         public Builder dispatcher(Function<RecordedRequest, Script> d) {
-            this.dispatcher = d;
-            return this;
+            Builder b = copy();
+            b.dispatcher = d;
+            return b;
         }
 
         /**
          * The dialect spoken.
          *
          * @param d the dialect
-         * @return this builder
+         * @return a new builder
          */
         public Builder dialect(Dialect d) {
-            this.dialect = Objects.requireNonNull(d, "dialect");
-            return this;
+            Builder b = copy();
+            b.dialect = Objects.requireNonNull(d, "dialect");
+            return b;
         }
 
         /**
          * The port on 127.0.0.1; 0 picks a free one.
          *
          * @param p 0..65535
-         * @return this builder
+         * @return a new builder
          */
         public Builder port(int p) {
+            Builder b = copy();
             if (p < 0 || p > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + p);
             }
-            this.port = p;
-            return this;
+            b.port = p;
+            return b;
         }
 
         /**
          * The model name reported by {@code /v1/models} and the handle.
          *
          * @param m the name
-         * @return this builder
+         * @return a new builder
          */
         public Builder model(String m) {
+            Builder b = copy();
             if (m == null || m.isBlank()) {
                 throw new IllegalArgumentException("model must not be blank, was '" + m + "'");
             }
-            this.model = m;
-            return this;
+            b.model = m;
+            return b;
         }
 
         /**
          * Faults to inject.
          *
          * @param f the plan
-         * @return this builder
+         * @return a new builder
          */
         public Builder faults(FaultPlan f) {
-            this.faults = Objects.requireNonNull(f, "faults");
-            return this;
+            Builder b = copy();
+            b.faults = Objects.requireNonNull(f, "faults");
+            return b;
         }
 
         /**
          * The script used when the queue is empty.
          *
          * @param s the script
-         * @return this builder
+         * @return a new builder
          */
         public Builder defaultScript(Script s) {
-            this.defaultScript = Objects.requireNonNull(s, "defaultScript");
-            return this;
+            Builder b = copy();
+            b.defaultScript = Objects.requireNonNull(s, "defaultScript");
+            return b;
         }
 
         /**
          * The context length: prompt + max_tokens beyond it is refused.
          *
          * @param tokens at least 2
-         * @return this builder
+         * @return a new builder
          */
         public Builder contextLength(int tokens) {
+            Builder b = copy();
             if (tokens < 2) {
                 throw new IllegalArgumentException("contextLength must be >= 2, was " + tokens);
             }
-            this.contextLength = tokens;
-            return this;
+            b.contextLength = tokens;
+            return b;
+        }
+
+        /** A copy of this builder: every setter returns a changed copy, so a builder is never shared mutable state. */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.dialect = dialect;
+            b.port = port;
+            b.model = model;
+            b.faults = faults;
+            b.defaultScript = defaultScript;
+            b.contextLength = contextLength;
+            b.dispatcher = dispatcher;
+            b.recordRequests = recordRequests;
+            return b;
         }
 
         /**

@@ -244,7 +244,7 @@ public final class SimulatedEngine implements Engine {
 
     /** Builds a {@link SimulatedEngine}; {@link #build()} checks that the model fits the GPUs. */
     public static final class Builder {
-        private final SimConfig.Builder sim = SimConfig.builder();
+        private SimConfig.Builder sim = SimConfig.builder();
         private SimConfig explicitConfig;
         private String modelName;
         private String servedModel;
@@ -261,11 +261,12 @@ public final class SimulatedEngine implements Engine {
          * The GPU, by name (see {@code GpuSpec}), for example {@code "H100-80GB"}.
          *
          * @param name the GPU
-         * @return this builder
+         * @return a new builder
          */
         public Builder gpu(String name) {
-            sim.gpu(name);
-            return this;
+            Builder b = copy();
+            b.sim = b.sim.gpu(name);
+            return b;
         }
 
         /**
@@ -273,45 +274,49 @@ public final class SimulatedEngine implements Engine {
          * served model name unless {@link #servedModelName(String)} is set.
          *
          * @param name the model
-         * @return this builder
+         * @return a new builder
          */
         public Builder model(String name) {
-            sim.model(name);
-            this.modelName = name;
-            return this;
+            Builder b = copy();
+            b.sim = b.sim.model(name);
+            b.modelName = name;
+            return b;
         }
 
         /**
          * The quantization method, by name (see {@code QuantMethod}), for example {@code "W4A16-INT"}.
          *
          * @param name the method
-         * @return this builder
+         * @return a new builder
          */
         public Builder quantization(String name) {
-            sim.quantization(name);
-            return this;
+            Builder b = copy();
+            b.sim = b.sim.quantization(name);
+            return b;
         }
 
         /**
          * The tensor-parallel degree: 1, 2, 4 or 8.
          *
          * @param degree the degree
-         * @return this builder
+         * @return a new builder
          */
         public Builder tensorParallel(int degree) {
-            sim.tensorParallel(degree);
-            return this;
+            Builder b = copy();
+            b.sim = b.sim.tensorParallel(degree);
+            return b;
         }
 
         /**
          * The seed (natural output lengths, token text, ids).
          *
          * @param seed the seed
-         * @return this builder
+         * @return a new builder
          */
         public Builder seed(long seed) {
-            sim.seed(seed);
-            return this;
+            Builder b = copy();
+            b.sim = b.sim.seed(seed);
+            return b;
         }
 
         /**
@@ -319,11 +324,12 @@ public final class SimulatedEngine implements Engine {
          * quantization, tensorParallel and seed.
          *
          * @param config the configuration
-         * @return this builder
+         * @return a new builder
          */
         public Builder simConfig(SimConfig config) {
-            this.explicitConfig = Objects.requireNonNull(config, "simConfig");
-            return this;
+            Builder b = copy();
+            b.explicitConfig = Objects.requireNonNull(config, "simConfig");
+            return b;
         }
 
         /**
@@ -331,50 +337,54 @@ public final class SimulatedEngine implements Engine {
          * answered with 404).
          *
          * @param name the name
-         * @return this builder
+         * @return a new builder
          */
         public Builder servedModelName(String name) {
+            Builder b = copy();
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("servedModelName must not be blank, was '" + name + "'");
             }
-            this.servedModel = name;
-            return this;
+            b.servedModel = name;
+            return b;
         }
 
         /**
          * The dialect spoken.
          *
          * @param d the dialect
-         * @return this builder
+         * @return a new builder
          */
         public Builder dialect(Dialect d) {
-            this.dialect = Objects.requireNonNull(d, "dialect");
-            return this;
+            Builder b = copy();
+            b.dialect = Objects.requireNonNull(d, "dialect");
+            return b;
         }
 
         /**
          * The port on 127.0.0.1; 0 picks a free one at each start.
          *
          * @param p 0..65535
-         * @return this builder
+         * @return a new builder
          */
         public Builder port(int p) {
+            Builder b = copy();
             if (p < 0 || p > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, was " + p);
             }
-            this.port = p;
-            return this;
+            b.port = p;
+            return b;
         }
 
         /**
          * Faults to inject.
          *
          * @param f the plan
-         * @return this builder
+         * @return a new builder
          */
         public Builder faults(FaultPlan f) {
-            this.faults = Objects.requireNonNull(f, "faults");
-            return this;
+            Builder b = copy();
+            b.faults = Objects.requireNonNull(f, "faults");
+            return b;
         }
 
         /**
@@ -383,11 +393,12 @@ public final class SimulatedEngine implements Engine {
          * backend's when it is a {@link RealTimeBackend}, else absent.
          *
          * @param factory the factory
-         * @return this builder
+         * @return a new builder
          */
         public Builder backendFactory(Function<SimConfig, ? extends ServingBackend> factory) {
-            this.backendFactory = Objects.requireNonNull(factory, "backendFactory");
-            return this;
+            Builder b = copy();
+            b.backendFactory = Objects.requireNonNull(factory, "backendFactory");
+            return b;
         }
 
         /**
@@ -395,11 +406,27 @@ public final class SimulatedEngine implements Engine {
          * exits the process here; library code must not.
          *
          * @param hook the hook, or {@code null}
-         * @return this builder
+         * @return a new builder
          */
         public Builder onCrash(Runnable hook) {
-            this.onCrash = hook;
-            return this;
+            Builder b = copy();
+            b.onCrash = hook;
+            return b;
+        }
+
+        /** A copy of this builder: every setter returns a changed copy, so a builder is never shared mutable state. */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.sim = sim;
+            b.explicitConfig = explicitConfig;
+            b.modelName = modelName;
+            b.servedModel = servedModel;
+            b.dialect = dialect;
+            b.port = port;
+            b.faults = faults;
+            b.backendFactory = backendFactory;
+            b.onCrash = onCrash;
+            return b;
         }
 
         /**

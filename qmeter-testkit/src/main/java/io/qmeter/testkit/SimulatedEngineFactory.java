@@ -48,34 +48,34 @@ public final class SimulatedEngineFactory implements EngineFactory {
         SimulatedEngine.Builder b = SimulatedEngine.builder().port(0);
         String model = settings.get(MODEL);
         if (model != null) {
-            b.model(model);
+            b = b.model(model);
         }
         if (settings.get(QUANTIZATION) != null) {
-            b.quantization(settings.get(QUANTIZATION));
+            b = b.quantization(settings.get(QUANTIZATION));
         }
         if (settings.get(GPU) != null) {
-            b.gpu(settings.get(GPU));
+            b = b.gpu(settings.get(GPU));
         }
         if (settings.get(TENSOR_PARALLEL) != null) {
-            b.tensorParallel(parseInt(TENSOR_PARALLEL, settings.get(TENSOR_PARALLEL)));
+            b = b.tensorParallel(parseInt(TENSOR_PARALLEL, settings.get(TENSOR_PARALLEL)));
         }
         if (settings.get("seed") != null) {
             try {
-                b.seed(Long.parseLong(settings.get("seed").trim()));
+                b = b.seed(Long.parseLong(settings.get("seed").trim()));
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("seed must be an integer, was '" + settings.get("seed") + "'", e);
             }
         }
         if (settings.get("dialect") != null) {
             try {
-                b.dialect(Dialect.valueOf(settings.get("dialect").trim().toUpperCase(Locale.ROOT)));
+                b = b.dialect(Dialect.valueOf(settings.get("dialect").trim().toUpperCase(Locale.ROOT)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("dialect must be one of " + java.util.Arrays.toString(Dialect.values())
                         + ", was '" + settings.get("dialect") + "'", e);
             }
         }
         if (settings.get("servedModelName") != null) {
-            b.servedModelName(settings.get("servedModelName"));
+            b = b.servedModelName(settings.get("servedModelName"));
         }
         return b.build();
     }

@@ -94,49 +94,49 @@ public final class SimulatedEngineMain {
             try {
                 switch (flag) {
                     case "--gpu":
-                        b.gpu(v);
+                        b = b.gpu(v);
                         break;
                     case "--model":
-                        b.model(v);
+                        b = b.model(v);
                         break;
                     case "--quantization":
-                        b.quantization(v);
+                        b = b.quantization(v);
                         break;
                     case "--tp":
                     case "--tensor-parallel":
-                        b.tensorParallel(Integer.parseInt(v));
+                        b = b.tensorParallel(Integer.parseInt(v));
                         break;
                     case "--port":
-                        b.port(Integer.parseInt(v));
+                        b = b.port(Integer.parseInt(v));
                         break;
                     case "--dialect":
-                        b.dialect(Dialect.parse(v));
+                        b = b.dialect(Dialect.parse(v));
                         break;
                     case "--seed":
-                        b.seed(Long.parseLong(v));
+                        b = b.seed(Long.parseLong(v));
                         break;
                     case "--served-model-name":
-                        b.servedModelName(v);
+                        b = b.servedModelName(v);
                         break;
                     case "--crash-after":
-                        faults.crashAfterRequests(Long.parseLong(v));
+                        faults = faults.crashAfterRequests(Long.parseLong(v));
                         break;
                     case "--crash-at-seconds":
-                        faults.crashAt(Duration.ofNanos(Math.round(Double.parseDouble(v) * 1e9)));
+                        faults = faults.crashAt(Duration.ofNanos(Math.round(Double.parseDouble(v) * 1e9)));
                         break;
                     case "--fault-seed":
-                        faults.seed(Long.parseLong(v));
+                        faults = faults.seed(Long.parseLong(v));
                         break;
                     case "--fault":
                         int at = v.indexOf('@');
                         int hash = v.indexOf('#');
                         if (hash >= 0) {
-                            faults.on(Long.parseLong(v.substring(hash + 1)), Fault.parse(v.substring(0, hash)));
+                            faults = faults.on(Long.parseLong(v.substring(hash + 1)), Fault.parse(v.substring(0, hash)));
                         } else if (at >= 0) {
-                            faults.withProbability(Double.parseDouble(v.substring(at + 1)),
+                            faults = faults.withProbability(Double.parseDouble(v.substring(at + 1)),
                                     Fault.parse(v.substring(0, at)));
                         } else {
-                            faults.withProbability(1.0, Fault.parse(v));
+                            faults = faults.withProbability(1.0, Fault.parse(v));
                         }
                         break;
                     default:

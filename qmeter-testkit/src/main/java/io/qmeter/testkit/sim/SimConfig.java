@@ -293,161 +293,174 @@ public record SimConfig(GpuSpec gpu, ModelSpec model, QuantMethod quantization, 
          * Sets the GPU by table name.
          *
          * @param name for example {@code "H100-80GB"}
-         * @return this builder
+         * @return a new builder
          * @throws IllegalArgumentException listing the known GPUs
          */
         public Builder gpu(String name) {
-            this.gpu = GpuSpec.byName(name);
-            return this;
+            Builder b = copy();
+            b.gpu = GpuSpec.byName(name);
+            return b;
         }
 
         /**
          * Sets the GPU.
          *
          * @param spec the GPU
-         * @return this builder
+         * @return a new builder
          */
         public Builder gpu(GpuSpec spec) {
-            this.gpu = java.util.Objects.requireNonNull(spec, "gpu");
-            return this;
+            Builder b = copy();
+            b.gpu = java.util.Objects.requireNonNull(spec, "gpu");
+            return b;
         }
 
         /**
          * Sets the model by table name.
          *
          * @param name for example {@code "Llama-2-13B"}
-         * @return this builder
+         * @return a new builder
          * @throws IllegalArgumentException listing the known models
          */
         public Builder model(String name) {
-            this.model = ModelSpec.byName(name);
-            return this;
+            Builder b = copy();
+            b.model = ModelSpec.byName(name);
+            return b;
         }
 
         /**
          * Sets the model.
          *
          * @param spec the model shape
-         * @return this builder
+         * @return a new builder
          */
         public Builder model(ModelSpec spec) {
-            this.model = java.util.Objects.requireNonNull(spec, "model");
-            return this;
+            Builder b = copy();
+            b.model = java.util.Objects.requireNonNull(spec, "model");
+            return b;
         }
 
         /**
          * Sets the quantization method by name.
          *
          * @param name for example {@code "W4A16-INT"}
-         * @return this builder
+         * @return a new builder
          * @throws IllegalArgumentException listing the known methods
          */
         public Builder quantization(String name) {
-            this.quantization = QuantMethod.byName(name);
-            return this;
+            Builder b = copy();
+            b.quantization = QuantMethod.byName(name);
+            return b;
         }
 
         /**
          * Sets the quantization method.
          *
          * @param method the method
-         * @return this builder
+         * @return a new builder
          */
         public Builder quantization(QuantMethod method) {
-            this.quantization = java.util.Objects.requireNonNull(method, "quantization");
-            return this;
+            Builder b = copy();
+            b.quantization = java.util.Objects.requireNonNull(method, "quantization");
+            return b;
         }
 
         /**
          * Sets the tensor-parallel degree.
          *
          * @param degree 1, 2, 4 or 8
-         * @return this builder
+         * @return a new builder
          */
         public Builder tensorParallel(int degree) {
+            Builder b = copy();
             if (degree != 1 && degree != 2 && degree != 4 && degree != 8) {
                 throw new IllegalArgumentException("tensorParallel must be 1, 2, 4 or 8, was " + degree);
             }
-            this.tensorParallel = degree;
-            return this;
+            b.tensorParallel = degree;
+            return b;
         }
 
         /**
          * Sets the seed.
          *
          * @param value the seed
-         * @return this builder
+         * @return a new builder
          */
         public Builder seed(long value) {
-            this.seed = value;
-            return this;
+            Builder b = copy();
+            b.seed = value;
+            return b;
         }
 
         /**
          * Sets the most sequences per iteration.
          *
          * @param value at least 1
-         * @return this builder
+         * @return a new builder
          */
         public Builder maxNumSeqs(int value) {
+            Builder b = copy();
             if (value < 1) {
                 throw new IllegalArgumentException("maxNumSeqs must be >= 1, was " + value);
             }
-            this.maxNumSeqs = value;
-            return this;
+            b.maxNumSeqs = value;
+            return b;
         }
 
         /**
          * Sets the most tokens per iteration.
          *
          * @param value at least 1
-         * @return this builder
+         * @return a new builder
          */
         public Builder maxBatchedTokens(int value) {
+            Builder b = copy();
             if (value < 1) {
                 throw new IllegalArgumentException("maxBatchedTokens must be >= 1, was " + value);
             }
-            this.maxBatchedTokens = value;
-            return this;
+            b.maxBatchedTokens = value;
+            return b;
         }
 
         /**
          * Sets the KV block size.
          *
          * @param tokens tokens per block, 1..256
-         * @return this builder
+         * @return a new builder
          */
         public Builder blockSize(int tokens) {
+            Builder b = copy();
             if (tokens < 1 || tokens > 256) {
                 throw new IllegalArgumentException("blockSize must be in [1, 256], was " + tokens);
             }
-            this.blockSize = tokens;
-            return this;
+            b.blockSize = tokens;
+            return b;
         }
 
         /**
          * Sets the fraction of GPU memory the engine may use.
          *
          * @param fraction in (0, 1]
-         * @return this builder
+         * @return a new builder
          */
         public Builder gpuMemoryUtilization(double fraction) {
+            Builder b = copy();
             if (!(fraction > 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("gpuMemoryUtilization must be in (0, 1], was " + fraction);
             }
-            this.gpuMemoryUtilization = fraction;
-            return this;
+            b.gpuMemoryUtilization = fraction;
+            return b;
         }
 
         /**
          * Turns chunked prefill on or off.
          *
          * @param enabled whether prompts may be split over iterations
-         * @return this builder
+         * @return a new builder
          */
         public Builder chunkedPrefill(boolean enabled) {
-            this.chunkedPrefill = enabled;
-            return this;
+            Builder b = copy();
+            b.chunkedPrefill = enabled;
+            return b;
         }
 
         /**
@@ -455,81 +468,109 @@ public record SimConfig(GpuSpec gpu, ModelSpec model, QuantMethod quantization, 
          *
          * @param policy {@link KvPolicy#PAGED_PREEMPT} (vLLM, the default) or
          *               {@link KvPolicy#RESERVE_MAX_TOKENS} (TensorRT-LLM's default)
-         * @return this builder
+         * @return a new builder
          */
         public Builder kvPolicy(KvPolicy policy) {
-            this.kvPolicy = java.util.Objects.requireNonNull(policy, "kvPolicy");
-            return this;
+            Builder b = copy();
+            b.kvPolicy = java.util.Objects.requireNonNull(policy, "kvPolicy");
+            return b;
         }
 
         /**
          * Sets the achieved fraction of the tensor-core peak.
          *
          * @param fraction in (0, 1]
-         * @return this builder
+         * @return a new builder
          */
         public Builder flopEfficiency(double fraction) {
+            Builder b = copy();
             if (!(fraction > 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("flopEfficiency must be in (0, 1], was " + fraction);
             }
-            this.flopEfficiency = fraction;
-            return this;
+            b.flopEfficiency = fraction;
+            return b;
         }
 
         /**
          * Sets the achieved fraction of memory bandwidth (0.45 imitates llama.cpp).
          *
          * @param fraction in (0, 1]
-         * @return this builder
+         * @return a new builder
          */
         public Builder bandwidthEfficiency(double fraction) {
+            Builder b = copy();
             if (!(fraction > 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("bandwidthEfficiency must be in (0, 1], was " + fraction);
             }
-            this.bandwidthEfficiency = fraction;
-            return this;
+            b.bandwidthEfficiency = fraction;
+            return b;
         }
 
         /**
          * Sets the achieved fraction of memory bandwidth of attention's KV reads.
          *
          * @param fraction in (0, 1]
-         * @return this builder
+         * @return a new builder
          */
         public Builder attentionBandwidthEfficiency(double fraction) {
+            Builder b = copy();
             if (!(fraction > 0 && fraction <= 1)) {
                 throw new IllegalArgumentException("attentionBandwidthEfficiency must be in (0, 1], was " + fraction);
             }
-            this.attentionBandwidthEfficiency = fraction;
-            return this;
+            b.attentionBandwidthEfficiency = fraction;
+            return b;
         }
 
         /**
          * Sets the fixed cost of one iteration.
          *
          * @param nanos nanoseconds, at least 0
-         * @return this builder
+         * @return a new builder
          */
         public Builder iterationOverheadNanos(long nanos) {
+            Builder b = copy();
             if (nanos < 0) {
                 throw new IllegalArgumentException("iterationOverheadNanos must be >= 0, was " + nanos);
             }
-            this.iterationOverheadNanos = nanos;
-            return this;
+            b.iterationOverheadNanos = nanos;
+            return b;
         }
 
         /**
          * Sets the fixed cost per layer per iteration.
          *
          * @param nanos nanoseconds, at least 0
-         * @return this builder
+         * @return a new builder
          */
         public Builder layerOverheadNanos(long nanos) {
+            Builder b = copy();
             if (nanos < 0) {
                 throw new IllegalArgumentException("layerOverheadNanos must be >= 0, was " + nanos);
             }
-            this.layerOverheadNanos = nanos;
-            return this;
+            b.layerOverheadNanos = nanos;
+            return b;
+        }
+
+        /** A copy of this builder: every setter returns a changed copy, so a builder is never shared mutable state. */
+        private Builder copy() {
+            Builder b = new Builder();
+            b.gpu = gpu;
+            b.model = model;
+            b.quantization = quantization;
+            b.tensorParallel = tensorParallel;
+            b.seed = seed;
+            b.maxNumSeqs = maxNumSeqs;
+            b.maxBatchedTokens = maxBatchedTokens;
+            b.blockSize = blockSize;
+            b.gpuMemoryUtilization = gpuMemoryUtilization;
+            b.chunkedPrefill = chunkedPrefill;
+            b.kvPolicy = kvPolicy;
+            b.flopEfficiency = flopEfficiency;
+            b.bandwidthEfficiency = bandwidthEfficiency;
+            b.attentionBandwidthEfficiency = attentionBandwidthEfficiency;
+            b.iterationOverheadNanos = iterationOverheadNanos;
+            b.layerOverheadNanos = layerOverheadNanos;
+            return b;
         }
 
         /**

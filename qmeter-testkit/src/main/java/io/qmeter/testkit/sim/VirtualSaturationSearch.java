@@ -165,78 +165,96 @@ public final class VirtualSaturationSearch {
          * Sets the length distribution.
          *
          * @param value the distribution
-         * @return this builder
+         * @return a new builder
          */
         public Builder lengths(LengthDistribution value) {
-            this.lengths = java.util.Objects.requireNonNull(value, "lengths");
-            return this;
+            Builder b = copy();
+            b.lengths = java.util.Objects.requireNonNull(value, "lengths");
+            return b;
         }
 
         /**
          * Sets the requests per run.
          *
          * @param value at least 100
-         * @return this builder
+         * @return a new builder
          */
         public Builder requests(int value) {
+            Builder b = copy();
             if (value < 100) {
                 throw new IllegalArgumentException("requests must be >= 100 for a meaningful P90, was " + value);
             }
-            this.requests = value;
-            return this;
+            b.requests = value;
+            return b;
         }
 
         /**
          * Sets the seed.
          *
          * @param value the seed
-         * @return this builder
+         * @return a new builder
          */
         public Builder seed(long value) {
-            this.seed = value;
-            return this;
+            Builder b = copy();
+            b.seed = value;
+            return b;
         }
 
         /**
          * Sets the P90 TTFT limit.
          *
          * @param nanos nanoseconds, &gt; 0
-         * @return this builder
+         * @return a new builder
          */
         public Builder ttftP90LimitNanos(long nanos) {
+            Builder b = copy();
             if (nanos <= 0) {
                 throw new IllegalArgumentException("ttftP90LimitNanos must be > 0, was " + nanos);
             }
-            this.ttftP90LimitNanos = nanos;
-            return this;
+            b.ttftP90LimitNanos = nanos;
+            return b;
         }
 
         /**
          * Sets the P90 TPOT limit.
          *
          * @param nanos nanoseconds, &gt; 0
-         * @return this builder
+         * @return a new builder
          */
         public Builder tpotP90LimitNanos(long nanos) {
+            Builder b = copy();
             if (nanos <= 0) {
                 throw new IllegalArgumentException("tpotP90LimitNanos must be > 0, was " + nanos);
             }
-            this.tpotP90LimitNanos = nanos;
-            return this;
+            b.tpotP90LimitNanos = nanos;
+            return b;
         }
 
         /**
          * Sets when bisection stops: (fail − pass) / pass at most this.
          *
          * @param fraction in (0, 1)
-         * @return this builder
+         * @return a new builder
          */
         public Builder relativePrecision(double fraction) {
+            Builder b = copy();
             if (!(fraction > 0 && fraction < 1)) {
                 throw new IllegalArgumentException("relativePrecision must be in (0, 1), was " + fraction);
             }
-            this.relativePrecision = fraction;
-            return this;
+            b.relativePrecision = fraction;
+            return b;
+        }
+
+        /** A copy of this builder: every setter returns a changed copy, so a builder is never shared mutable state. */
+        private Builder copy() {
+            Builder b = new Builder(config);
+            b.lengths = lengths;
+            b.requests = requests;
+            b.seed = seed;
+            b.ttftP90LimitNanos = ttftP90LimitNanos;
+            b.tpotP90LimitNanos = tpotP90LimitNanos;
+            b.relativePrecision = relativePrecision;
+            return b;
         }
 
         /**
