@@ -3,7 +3,7 @@ package io.qmeter;
 import io.qmeter.client.CompletionRequest;
 import io.qmeter.client.LlmClient;
 import io.qmeter.client.RequestSender;
-import io.qmeter.load.LoadOutcome;
+import io.qmeter.internal.load.LoadOutcome;
 import io.qmeter.load.LoadPlan;
 import io.qmeter.internal.load.LoadRunner;
 import io.qmeter.metrics.ClientCheck;

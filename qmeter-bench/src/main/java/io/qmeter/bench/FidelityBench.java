@@ -1,6 +1,6 @@
 package io.qmeter.bench;
 
-import io.qmeter.load.LoadOutcome;
+import io.qmeter.internal.load.LoadOutcome;
 import io.qmeter.metrics.RequestRecord;
 import java.net.URI;
 import java.time.Duration;

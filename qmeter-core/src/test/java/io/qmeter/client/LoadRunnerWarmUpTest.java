@@ -3,7 +3,7 @@ package io.qmeter.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.qmeter.load.ConstantArrivals;
-import io.qmeter.load.LoadOutcome;
+import io.qmeter.internal.load.LoadOutcome;
 import io.qmeter.load.LoadPlan;
 import io.qmeter.internal.load.LoadRunner;
 import io.qmeter.metrics.Outcome;

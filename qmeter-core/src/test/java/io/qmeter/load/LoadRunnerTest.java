@@ -1,5 +1,6 @@
 package io.qmeter.load;
 
+import io.qmeter.internal.load.LoadOutcome;
 import io.qmeter.internal.load.LoadRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,7 +5,6 @@ import io.qmeter.client.LoopDelayWatch;
 import io.qmeter.client.RequestSender;
 import io.qmeter.internal.RecordLog;
 import io.qmeter.load.ClosedLoop;
-import io.qmeter.load.LoadOutcome;
 import io.qmeter.load.LoadPlan;
 import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.MeasurementWindow;

@@ -1,4 +1,4 @@
-package io.qmeter.load;
+package io.qmeter.internal.load;
 
 import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.MeasurementWindow;
@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What one load run produced: every request's record (times relative to the run's start
+ * Internal: what one {@link LoadRunner} run produced (users get a {@code RunResult} from
+ * {@code LoadRun.run()}): every request's record (times relative to the run's start
  * {@code t0}, sorted by schedule index; none dropped), the measurement window, and the energy
  * reading over the measured interval when a sensor was given.
  *
  * <pre>{@code
- * LoadOutcome o = runner.run();
- * RunSummary s = RunSummary.of(o.records(), o.window(), true);
+ * try (LoadRunner runner = new LoadRunner(plan, sender, null)) {
+ *     LoadOutcome o = runner.run();
+ *     RunSummary s = RunSummary.of(o.records(), o.window(), true);
+ * }
  * }</pre>
  *
  * @param startedAt           wall-clock time of {@code t0}
