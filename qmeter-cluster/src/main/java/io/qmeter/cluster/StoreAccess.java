@@ -62,6 +62,11 @@ public record StoreAccess(String url, String user, String password) {
         String u = url.or(() -> Optional.ofNullable(env.get(URL_ENV))).filter(s -> !s.isBlank())
                 .orElseThrow(() -> new IllegalArgumentException("no store: pass --store jdbc:postgresql://host:5432/db "
                         + "or set " + URL_ENV));
+        if (u.matches("(?i).*[?&]password=.*")) {
+            throw new IllegalArgumentException("the store URL carries a password; remove it from the URL and pass it in "
+                    + PASSWORD_ENV + " or a file named by " + PASSWORD_FILE_ENV + " / --password-file, so that it "
+                    + "never shows on a command line or in a job spec");
+        }
         String who = user.or(() -> Optional.ofNullable(env.get(USER_ENV))).filter(s -> !s.isBlank()).orElse("qmeter");
         Optional<Path> file = passwordFile.or(() -> Optional.ofNullable(env.get(PASSWORD_FILE_ENV))
                 .filter(s -> !s.isBlank()).map(Path::of));
