@@ -170,7 +170,7 @@ public final class SlurmExecutor {
         options.qos().ifPresent(q -> directive(b, "--qos=" + q));
         directive(b, "--time=" + slurmTime(timeLimit(plan)));
         directive(b, "--output=" + options.workDir().resolve("%x-%A_%a.out"));
-        directive(b, "--signal=TERM@60");
+        directive(b, "--signal=B:TERM@60"); // to the batch shell, which exec-ed java: RunPoint stops and releases its claim
         b.append("# the store password reaches the task through the environment sbatch exports\n");
         b.append("# (QMETER_PG_PASSWORD or QMETER_PG_PASSWORD_FILE); it is never written here\n");
         b.append("set -e\n");
