@@ -343,8 +343,9 @@ public final class SlurmExecutor {
     }
 
     /**
-     * Cancels one task, optionally with a given signal to all its processes ({@code KILL}: as a
-     * crashed node would, the claim is then left to expire).
+     * Cancels one task, or sends its batch shell (the exec-ed RunPoint JVM) a signal with
+     * {@code scancel --batch --signal=SIG}: {@code KILL} kills it as a crashed node would, without
+     * the SIGTERM that {@code --full} sends first, so its claim is left to expire.
      *
      * @param s      the submission
      * @param index  the configuration's plan index
@@ -354,7 +355,7 @@ public final class SlurmExecutor {
     public void cancelTask(Submission s, int index, Optional<String> signal) {
         List<String> cmd = new ArrayList<>(List.of("scancel"));
         signal.ifPresent(sig -> {
-            cmd.add("--full");
+            cmd.add("--batch");
             cmd.add("--signal=" + sig);
         });
         cmd.add(s.taskId(index));

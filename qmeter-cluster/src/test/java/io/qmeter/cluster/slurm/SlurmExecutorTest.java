@@ -158,7 +158,7 @@ class SlurmExecutorTest {
         s.cancelTask(sub, 4, Optional.of("KILL"));
         s.cancelTask(sub, 2, Optional.empty());
         s.cancel(sub);
-        assertThat(r.commands).containsExactly(List.of("scancel", "--full", "--signal=KILL", "77_4"),
+        assertThat(r.commands).containsExactly(List.of("scancel", "--batch", "--signal=KILL", "77_4"),
                 List.of("scancel", "78_2"), List.of("scancel", "77", "78", "79"));
     }
 
