@@ -142,13 +142,18 @@ public final class KubernetesExecutor {
         List<Job> out = new ArrayList<>();
         String cm = name("qmeter-plan", plan.id(), "");
         for (SlurmExecutor.ArrayGroup g : SlurmExecutor.groups(plan)) {
-            out.add(job(plan, g, cm));
+            out.add(job(plan, g, cm, jobName(plan, g, 1)));
         }
         return out;
     }
 
-    private Job job(Plan plan, SlurmExecutor.ArrayGroup g, String configMap) {
-        String jobName = name("qmeter", plan.id(), g.gpu().toLowerCase(Locale.ROOT) + "-tp" + g.gpus());
+    /** The Job name of a group; the n-th submission of the same plan (n &gt; 1) adds {@code -n}. */
+    static String jobName(Plan plan, SlurmExecutor.ArrayGroup g, int n) {
+        String shape = g.gpu().toLowerCase(Locale.ROOT) + "-tp" + g.gpus();
+        return n == 1 ? name("qmeter", plan.id(), shape) : name("qmeter", plan.id(), shape + "-" + n);
+    }
+
+    private Job job(Plan plan, SlurmExecutor.ArrayGroup g, String configMap, String jobName) {
         List<String> args = new ArrayList<>(List.of("--plan", PLAN_PATH, "--index", "$(JOB_COMPLETION_INDEX)",
                 "--indices", g.indices().stream().map(String::valueOf).collect(Collectors.joining(","))));
         args.addAll(options.runPointArgs());
@@ -204,18 +209,19 @@ public final class KubernetesExecutor {
                     + options.userKey() + "=qmeter --from-file=" + options.passwordKey() + "=./pgpass");
         }
         ConfigMap cm = planConfigMap(plan);
-        var cms = client.configMaps().inNamespace(options.namespace());
-        if (cms.withName(cm.getMetadata().getName()).get() == null) {
-            cms.resource(cm).create();
-        } else {
-            cms.resource(cm).update();
-        }
+        client.configMaps().inNamespace(options.namespace()).resource(cm)
+                .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
         List<SubmittedJob> jobs = new ArrayList<>();
-        List<SlurmExecutor.ArrayGroup> groups = SlurmExecutor.groups(plan);
-        List<Job> specs = jobs(plan);
-        for (int i = 0; i < specs.size(); i++) {
-            Job j = client.batch().v1().jobs().inNamespace(options.namespace()).resource(specs.get(i)).create();
-            jobs.add(new SubmittedJob(j.getMetadata().getName(), groups.get(i)));
+        var api = client.batch().v1().jobs().inNamespace(options.namespace());
+        for (SlurmExecutor.ArrayGroup g : SlurmExecutor.groups(plan)) {
+            // a resubmitted plan gets new Jobs beside the old ones (a Job's pod template cannot change):
+            // the claims make the new pods run only what is missing
+            int n = 1;
+            while (api.withName(jobName(plan, g, n)).get() != null) {
+                n++;
+            }
+            Job j = api.resource(job(plan, g, cm.getMetadata().getName(), jobName(plan, g, n))).create();
+            jobs.add(new SubmittedJob(j.getMetadata().getName(), g));
         }
         return new Submission(plan.id(), cm.getMetadata().getName(), jobs);
     }

@@ -60,7 +60,8 @@ class KubernetesExecutorTest {
     void secret() {
         client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("qmeter-store")
                 .endMetadata().addToStringData("url", "jdbc:postgresql://db:5432/qmeter").addToStringData("user", "q")
-                .addToStringData("password", SECRET_PASSWORD).build()).create();
+                .addToStringData("password", SECRET_PASSWORD).build())
+                .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
     }
 
     @Test
@@ -160,6 +161,19 @@ class KubernetesExecutorTest {
         Pod running = new PodBuilder().withNewMetadata().withName("r").endMetadata().withNewStatus().withPhase("Running")
                 .endStatus().build();
         assertThat(KubernetesExecutor.failureOf(running)).isNull();
+    }
+
+    @Test
+    void aResubmittedPlanGetsNewJobsBesideTheOldOnes() {
+        KubernetesExecutor k8s = new KubernetesExecutor(client, options());
+        k8s.submit(plan());
+        KubernetesExecutor.Submission again = k8s.submit(plan());
+        assertThat(again.jobs()).extracting(KubernetesExecutor.SubmittedJob::name).containsExactly(
+                "qmeter-quant-13b-h100-tp1-2", "qmeter-quant-13b-h100-tp2-2", "qmeter-quant-13b-a100-tp1-2");
+        Job j = client.batch().v1().jobs().inNamespace(NS).withName("qmeter-quant-13b-h100-tp1-2").get();
+        assertThat(j.getSpec().getTemplate().getMetadata().getLabels())
+                .containsEntry(KubernetesExecutor.JOB_LABEL, "qmeter-quant-13b-h100-tp1-2");
+        assertThat(client.batch().v1().jobs().inNamespace(NS).list().getItems()).hasSize(6);
     }
 
     @Test
