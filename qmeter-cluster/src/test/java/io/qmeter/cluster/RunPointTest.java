@@ -131,6 +131,17 @@ class RunPointTest {
                 StandardCharsets.UTF_8));
         assertThat(rc).isEqualTo(RunPoint.EXIT_USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("carries a password");
+        err.reset();
+        rc = RunPoint.execute(new String[] {"--plan", "p.json", "--index", "2", "--indices", "0,3"}, Map.of(),
+                System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rc).isEqualTo(RunPoint.EXIT_USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--index 2 is outside --indices 0,3");
+        err.reset();
+        rc = RunPoint.execute(new String[] {"--plan", dir.resolve("absent.json").toString(), "--index", "0", "--store",
+                Pg.url(), "--user", Pg.user()}, Map.of("QMETER_PG_PASSWORD", Pg.password()), System.out,
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(rc).as("a missing plan file is an error, not a crash").isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("absent.json");
         assertThatThrownBy(() -> StoreAccess.resolve(java.util.Optional.of("jdbc:postgresql://h/db"),
                 java.util.Optional.empty(), java.util.Optional.empty(), Map.of()))
                 .hasMessageContaining("QMETER_PG_PASSWORD");
