@@ -37,8 +37,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "run", description = {"Runs a JSON plan (a sweep of configurations x rates) and stores every "
         + "run; running it again resumes it.",
-        "Engines are found by name (the plan's 'engine'): 'simulated' (no GPU), 'llama.cpp', 'vllm', 'sglang', "
-                + "'tensorrt-llm', 'openai-generic' (see qmeter engines)."},
+        "Engines are found by name (the plan's 'engine'), e.g. 'simulated' (no GPU), "
+                + "'llama.cpp', 'vllm': qmeter engines lists them."},
         footer = {"", "The JSON plan format: qmeter help plan (docs/plan-schema.md).",
                 "Exit codes: 0 every run OK, 1 some run of the plan failed, is invalid or was cancelled, 2 invalid "
                         + "plan or option, 130 interrupted (Ctrl-C; the run in progress is stored as cancelled)."},
@@ -52,11 +52,11 @@ public final class RunCommand implements Callable<Integer> {
             description = "SQLite result store (created when missing; default: ${DEFAULT-VALUE}).")
     Path storeFile;
 
-    @Option(names = "--parallelism", defaultValue = "1",
+    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
             description = "Configurations run at once when their engines are independent (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--max-attempts", defaultValue = "3",
+    @Option(names = "--max-attempts", defaultValue = "3", paramLabel = "N",
             description = "Attempts per point, restarting the engine after a failure (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 
@@ -68,6 +68,19 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--nvml", description = "Measure energy with NVML on the configuration's GPUs when its "
             + "engine has no power sensor of its own.")
     boolean nvml;
+
+    @Option(names = "--idle-settle", paramLabel = "DURATION",
+            description = "How long each configuration's idle power is measured (default 5s).")
+    String idleSettle;
+
+    @Option(names = "--max-client-lag", paramLabel = "DURATION",
+            description = "Client self-check: the largest p99 schedule lag a valid run may have (default 5ms); "
+                    + "raise it on a busy machine.")
+    String maxClientLag;
+
+    @Option(names = "--min-rate-fraction", paramLabel = "F",
+            description = "Client self-check: the smallest achieved / target rate a valid run may have (default 0.95).")
+    Double minRateFraction;
 
     @Option(names = "--progress", defaultValue = "auto", paramLabel = "MODE",
             description = "auto, bar, lines or none (default: ${DEFAULT-VALUE}: a bar on a terminal, lines otherwise).")
@@ -90,6 +103,22 @@ public final class RunCommand implements Callable<Integer> {
         if (maxAttempts < 1) {
             throw new UserError("--max-attempts: expected an integer >= 1, was " + maxAttempts);
         }
+        java.time.Duration settle = null;
+        if (idleSettle != null) {
+            settle = CliValues.duration("--idle-settle", idleSettle);
+            if (settle.isZero() || settle.isNegative()) {
+                throw new UserError("--idle-settle: expected a duration > 0, was " + idleSettle);
+            }
+        }
+        java.time.Duration lag = null;
+        double fraction = minRateFraction == null ? 0.95 : minRateFraction;
+        if (maxClientLag != null || minRateFraction != null) {
+            lag = maxClientLag == null ? java.time.Duration.ofMillis(5)
+                    : CliValues.duration("--max-client-lag", maxClientLag);
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new UserError("--min-rate-fraction: expected a number in (0, 1], was " + fraction);
+            }
+        }
         Plan plan = PlanFiles.read(planFile);
         checkEngines(plan);
         AtomicBoolean interrupted = new AtomicBoolean();
@@ -104,6 +133,12 @@ public final class RunCommand implements Callable<Integer> {
                         bar.loadRunStarted();
                         return lb;
                     });
+            if (settle != null) {
+                b = b.idleSettle(settle);
+            }
+            if (lag != null) {
+                b = b.clientCheck(lag, fraction);
+            }
             if (nvml) {
                 b = b.powerSensors(gpus -> new NvmlPowerSensor(NvmlSensorOptions.defaults().withGpus(
                         gpus.isEmpty() ? GpuSelection.fromEnvironment()
@@ -161,14 +196,33 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 EngineFactory.find(s.engine()).create(SweepCoordinator.settingsMap(s));
             } catch (IllegalArgumentException e) {
-                String where = positions.entrySet().stream()
-                        .filter(p -> p.getKey().matches("\\$\\.(configurations\\[\\d+]|matrix)\\.engine(\\[\\d+])?"))
-                        .map(p -> p.getValue().getLineNr() + ":" + p.getValue().getColumnNr())
-                        .sorted().findFirst().orElse("1:1");
+                String where = engineField(text, positions, s.engine());
                 throw new UserError("invalid plan " + planFile + ":\n  " + planFile + ":" + where
                         + ": configuration " + s.id() + " (engine '" + s.engine() + "'): " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Where the plan names this engine: the first "engine" field (or matrix element) holding it. */
+    static String engineField(String text, Map<String, JsonLocation> positions, String engine) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (IOException e) {
+            return "1:1";
+        }
+        return positions.entrySet().stream()
+                .filter(p -> p.getKey().matches("\\$\\.(configurations\\[\\d+]|matrix)\\.engine(\\[\\d+])?"))
+                .filter(p -> {
+                    String pointer = p.getKey().substring(1).replace('.', '/').replaceAll("\\[(\\d+)]", "/$1");
+                    com.fasterxml.jackson.databind.JsonNode n = root.at(pointer);
+                    return n.isTextual() && n.asText().equalsIgnoreCase(engine);
+                })
+                .map(Map.Entry::getValue)
+                .sorted(java.util.Comparator.comparingInt(JsonLocation::getLineNr)
+                        .thenComparingInt(JsonLocation::getColumnNr))
+                .map(l -> l.getLineNr() + ":" + l.getColumnNr())
+                .findFirst().orElse("1:1");
     }
 
     private static void printSummary(PrintWriter out, Plan plan, SweepReport report, List<StoredRun> runs) {
