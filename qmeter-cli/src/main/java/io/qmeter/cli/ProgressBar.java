@@ -81,7 +81,7 @@ public final class ProgressBar implements ProgressListener, AutoCloseable {
             total = s.totalPoints();
             done = s.alreadyStored();
             line("plan " + s.planId() + ": " + s.totalPoints() + " points in " + s.configurations()
-                    + " configurations" + (s.alreadyStored() > 0 ? ", " + s.alreadyStored()
+                    + (s.configurations() == 1 ? " configuration" : " configurations") + (s.alreadyStored() > 0 ? ", " + s.alreadyStored()
                     + " already stored (resuming)" : ""));
         } else if (e instanceof SweepEvent.ConfigurationStarted c) {
             current = c.configurationId();

@@ -149,7 +149,7 @@ class QmeterJarIT {
         Path plan = plan("cli-it", "5, 10", 12);
         Done first = qmeter(concat(new String[] {"run", plan.toString(), "--store", "r.db"}, LENIENT));
         assertThat(first.code()).as(first.err()).isEqualTo(ExitCodes.OK);
-        assertThat(first.err()).contains("plan cli-it: 2 points in 1 configurations").contains("ETA");
+        assertThat(first.err()).contains("plan cli-it: 2 points in 1 configuration\n").contains("ETA");
         assertThat(first.out()).contains("cli-it/simulated-fp16-tp1-h100-80gb-").contains("/5rps/0").contains("/10rps/0");
 
         Done again = qmeter(concat(new String[] {"run", plan.toString(), "--store", "r.db"}, LENIENT));
@@ -184,6 +184,17 @@ class QmeterJarIT {
             Done export = qmeter("export", "--input", "run.json", "--format", "vllm", "--no-detailed");
             assertThat(export.code()).as(export.err()).isZero();
             assertThat(keys(export.out().trim())).containsExactlyElementsOf(fixture("save-result.keys"));
+
+            Done search = qmeter("search", "--url", engine.baseUrl().toString(), "--model", "Llama-2-7B",
+                    "--input-tokens", "32", "--output-tokens", "8", "--slo", "ttft:p90<2s", "--max-probes", "3",
+                    "--requests-per-probe", "20", "--initial-rate", "4");
+            assertThat(search.out()).as(search.err()).contains("probe  purpose");
+            if (search.code() == ExitCodes.OK) {
+                assertThat(search.out()).containsPattern("saturation point: [0-9.]+ req/s");
+            } else {
+                assertThat(search.code()).isEqualTo(ExitCodes.FAILED);
+                assertThat(search.out()).contains("no saturation point found");
+            }
         }
     }
 
@@ -241,6 +252,28 @@ class QmeterJarIT {
             assertThat(runs.get(0).status()).isEqualTo(RunStatus.CANCELLED);
             assertThat(runs.get(0).cause()).contains("cancelled after").contains("runs this point again");
             assertThat(runs.get(0).key().rateLabel()).isEqualTo("2rps");
+        }
+    }
+
+    @Test
+    void afterAKillDashNineTheStoreIsIntactAndARerunResumes() throws Exception {
+        Path plan = plan("cli-kill", "5, 10", 20);
+        String[] args = concat(new String[] {"run", plan.toString(), "--store", "k.db"}, LENIENT);
+        Child c = start("/5rps/0 ", List.of(), args);
+        boolean firstDone = c.marker.await(DEADLINE_S, TimeUnit.SECONDS);
+        assertThat(firstDone).as("the first point was stored; stderr:\n" + c.err).isTrue();
+        c.process.destroyForcibly(); // SIGKILL: no hook runs, the second point's run is lost
+        Done killed = c.await();
+        assertThat(killed.code()).isEqualTo(137);
+        try (ResultStore store = ResultStore.sqlite(dir.resolve("k.db"))) {
+            assertThat(store.findByPlan("cli-kill")).hasSize(1)
+                    .allSatisfy(r -> assertThat(r.key().rateLabel()).isEqualTo("5rps"));
+        }
+        Done again = qmeter(args);
+        assertThat(again.code()).as(again.err()).isEqualTo(ExitCodes.OK);
+        assertThat(again.err()).contains("1 already stored (resuming)");
+        try (ResultStore store = ResultStore.sqlite(dir.resolve("k.db"))) {
+            assertThat(store.findByPlan("cli-kill")).hasSize(2);
         }
     }
 
