@@ -100,7 +100,8 @@ final class PointRun {
      */
     private void storeCancelled(double rate, int attempts, long t0) {
         Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
-        String cause = "cancelled after " + Durations.format(elapsed) + " (the sweep was stopped before the run"
+        String cause = String.format(java.util.Locale.ROOT, "cancelled after %.1f s", elapsed.toMillis() / 1000.0)
+                + " (the sweep was stopped before the run"
                 + " completed); running the plan again runs this point again";
         ObjectNode payload = ResultMapping.JSON.createObjectNode();
         payload.put("point", p.key().asString());
