@@ -14,5 +14,10 @@ public enum RunStatus {
     /** The run could not complete (engine crashed, client error); see the cause. */
     FAILED,
     /** The run completed but does not count (client lag, missed rate); see the cause. */
-    INVALID
+    INVALID,
+    /**
+     * The run was stopped by the user (the sweep was cancelled, e.g. Ctrl-C) before it completed;
+     * the cause says when. A sweep run again runs the point again and replaces it.
+     */
+    CANCELLED
 }

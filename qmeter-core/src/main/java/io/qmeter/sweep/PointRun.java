@@ -72,6 +72,7 @@ final class PointRun {
                 try {
                     rr = rt.runWatched(watch, run);
                 } catch (CancellationException e) {
+                    storeCancelled(rate, attempt, t0);
                     return;
                 } catch (EngineFailure e) {
                     causes.add(e.getMessage());
@@ -91,6 +92,29 @@ final class PointRun {
             return;
         }
         task.storeFailed(p, ConfigurationTask.failedAfter(attempt, causes), session.logTail(), causes, attempt, t0);
+    }
+
+    /**
+     * Records the run the sweep's cancellation stopped as {@link RunStatus#CANCELLED} (no metrics:
+     * its numbers are partial); a re-run of the plan runs the point again.
+     */
+    private void storeCancelled(double rate, int attempts, long t0) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+        String cause = String.format(java.util.Locale.ROOT, "cancelled after %.1f s", elapsed.toMillis() / 1000.0)
+                + " (the sweep was stopped before the run"
+                + " completed); running the plan again runs this point again";
+        ObjectNode payload = ResultMapping.JSON.createObjectNode();
+        payload.put("point", p.key().asString());
+        payload.put("seed", p.seed());
+        payload.put("targetRate", rate);
+        payload.put("attempts", attempts);
+        try {
+            rt.put(new StoredRun(p.key(), RunStatus.CANCELLED, cause, task.labels(p), Map.of("target_rps", rate),
+                    payload.toString(), Instant.now()));
+        } catch (RuntimeException e) {
+            return; // the store is closing with the process: the point stays unstored, a re-run runs it
+        }
+        rt.emit(new SweepEvent.RunDone(task.plan.id(), p.key(), RunStatus.CANCELLED, cause, attempts, elapsed));
     }
 
     private LoadRun loadRun(EngineWatch watch, double rate) {

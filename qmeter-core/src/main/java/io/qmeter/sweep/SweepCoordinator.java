@@ -56,7 +56,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Concurrency.</b> With {@code parallelism > 1}, configurations whose engines are independent
  * ({@link EngineFactory#independent}: separate simulated engines, disjoint GPUs) run at the same
  * time. <b>Cancellation</b>: {@link #cancel()} (or interrupting the thread in {@link #run}) stops
- * the current runs within about a second; what was stored stays, the rest is left to a re-run.
+ * the current runs within about a second and stores each load run it stopped as
+ * {@link RunStatus#CANCELLED}; what was stored stays, and a re-run runs the cancelled and the
+ * remaining points.
  *
  * <pre>{@code
  * try (ResultStore store = ResultStore.sqlite(Path.of("results.db"));
@@ -92,8 +94,8 @@ public final class SweepCoordinator implements AutoCloseable {
     }
 
     /**
-     * Stops the plan: current runs are abandoned (not stored) within about a second, no new point
-     * starts; {@link #run} then returns a report with {@code cancelled} set. Idempotent.
+     * Stops the plan: current load runs are stopped within about a second and stored as
+     * {@link RunStatus#CANCELLED} (a re-run runs them again), no new point starts; {@link #run} then returns a report with {@code cancelled} set. Idempotent.
      */
     public void cancel() {
         if (rt.cancel()) {
@@ -151,7 +153,15 @@ public final class SweepCoordinator implements AutoCloseable {
         Objects.requireNonNull(plan, "plan");
         long t0 = System.nanoTime();
         Workload workload = rt.cfg.workloads.apply(plan.workload());
-        Set<RunKey> stored = rt.cfg.store.keys(plan.id());
+        Set<RunKey> stored = new java.util.HashSet<>(rt.cfg.store.keys(plan.id()));
+        if (!stored.isEmpty()) {
+            // a run stopped by a cancellation is run again (and replaced)
+            for (io.qmeter.store.StoredRun r : rt.cfg.store.findByPlan(plan.id())) {
+                if (r.status() == RunStatus.CANCELLED) {
+                    stored.remove(r.key());
+                }
+            }
+        }
         Map<String, List<PlanPoint>> byConfig = new LinkedHashMap<>();
         int skipped = 0;
         List<PlanPoint> all = plan.points();
