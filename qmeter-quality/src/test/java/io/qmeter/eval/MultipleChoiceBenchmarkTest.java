@@ -91,6 +91,32 @@ class MultipleChoiceBenchmarkTest {
     }
 
     @Test
+    void theArcLoaderFeedsTheBenchmarkWithLmEvalsPrompt() {
+        List<JsonNode> seen = new ArrayList<>();
+        // " carbon dioxide" (2 tokens, -0.5 each) beats every other choice; " ice" too
+        try (ScriptedEngine server = EchoServers.vllm(t -> t.equals(" carbon") || t.equals(" dioxide")
+                || t.equals(" ice") ? -0.5 : -4.0, p -> "", seen)) {
+            QualityScore s = MultipleChoiceBenchmark.arcChallenge(io.qmeter.eval.data.Fixtures.file("arc.jsonl"))
+                    .run(server.start(), QualityOptions.defaults());
+            assertThat(s.benchmark()).isEqualTo("arc_challenge");
+            assertThat(s.value()).isEqualTo(100.0);
+            assertThat(s.secondary()).containsEntry("acc_norm", 100.0);
+            assertThat(seen.stream().map(b -> b.path("prompt").asText())).contains(
+                    "Question: Which gas do plants take in for photosynthesis?\nAnswer: carbon dioxide");
+        }
+    }
+
+    @Test
+    void aBenchmarkWithoutItsFileSaysHowToGiveIt() {
+        try (ScriptedEngine server = EchoServers.vllm(t -> -1.0, p -> "", new ArrayList<>())) {
+            EngineHandle h = server.start();
+            assertThatThrownBy(() -> MultipleChoiceBenchmark.hellaswag(null).run(h, QualityOptions.defaults()))
+                    .hasMessageContaining("no hellaswag data file given")
+                    .hasMessageContaining("QualityOptions.withDataset(path)");
+        }
+    }
+
+    @Test
     void scoreBreaksTiesToTheFirstChoiceAsNumpyArgmax() {
         MultipleChoiceBenchmark.Scores s = MultipleChoiceBenchmark.score(new double[] {-2.0, -2.0, -3.0},
                 List.of("ab", "ab", "abc"));
