@@ -461,6 +461,9 @@ final class ApiServer {
         int maxTokens;
         if (mt == null || mt.isNull()) {
             maxTokens = chat ? Math.max(1, Math.min(256, generator.contextLength() - promptTokens)) : 16;
+        } else if (!chat && mt.isIntegralNumber() && mt.asLong() == 0 && n.path("echo").asBoolean(false)) {
+            // vLLM accepts max_tokens 0 with echo (prompt log-probabilities only); generate at most one token
+            maxTokens = 1;
         } else if (!mt.isIntegralNumber() || mt.asLong() < 1 || mt.asLong() > Integer.MAX_VALUE) {
             throw new BadRequest(bad, "max_tokens must be at least 1, got " + mt.asText());
         } else {

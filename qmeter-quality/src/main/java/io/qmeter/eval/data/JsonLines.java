@@ -65,6 +65,74 @@ public final class JsonLines {
             }
             return v.asText();
         }
+
+        /**
+         * A required array of strings, at {@code field} or at a dotted path such as {@code choices.text}.
+         *
+         * @param field the field or dotted path
+         * @return the strings
+         * @throws DatasetException when it is absent, not an array, or holds something other than strings
+         */
+        public List<String> texts(String field) {
+            JsonNode v = node;
+            for (String part : field.split("\\.")) {
+                v = v == null ? null : v.get(part);
+            }
+            if (v == null || v.isNull()) {
+                throw new DatasetException(what + " item " + item + " (line " + number + " of " + file
+                        + ") has no field '" + field + "'; a " + what + " item needs it — is this the right file?");
+            }
+            if (!v.isArray()) {
+                throw new DatasetException(what + " item " + item + " (line " + number + " of " + file
+                        + "): field '" + field + "' must be an array of strings, was "
+                        + v.getNodeType().name().toLowerCase() + " " + abbreviate(v.toString()));
+            }
+            List<String> out = new ArrayList<>();
+            for (JsonNode e : v) {
+                if (!e.isTextual()) {
+                    throw new DatasetException(what + " item " + item + " (line " + number + " of " + file
+                            + "): field '" + field + "' must hold strings only, found "
+                            + e.getNodeType().name().toLowerCase() + " " + abbreviate(e.toString()));
+                }
+                out.add(e.asText());
+            }
+            return List.copyOf(out);
+        }
+
+        /**
+         * A required integer field, written as a JSON number or as a string of digits (the Hugging
+         * Face exports write labels both ways).
+         *
+         * @param field the field
+         * @return its value
+         * @throws DatasetException when it is absent or not an integer
+         */
+        public int integer(String field) {
+            JsonNode v = node.get(field);
+            if (v == null || v.isNull()) {
+                throw new DatasetException(what + " item " + item + " (line " + number + " of " + file
+                        + ") has no field '" + field + "'; a " + what + " item needs it — is this the right file?");
+            }
+            if (v.isIntegralNumber()) {
+                return v.asInt();
+            }
+            if (v.isTextual() && v.asText().trim().matches("-?[0-9]+")) {
+                return Integer.parseInt(v.asText().trim());
+            }
+            throw new DatasetException(what + " item " + item + " (line " + number + " of " + file + "): field '"
+                    + field + "' must be an integer, was " + v.getNodeType().name().toLowerCase() + " "
+                    + abbreviate(v.toString()));
+        }
+
+        /**
+         * A failure about this item.
+         *
+         * @param message what is wrong with it
+         * @return the exception, naming the item, line and file
+         */
+        public DatasetException error(String message) {
+            return new DatasetException(what + " item " + item + " (line " + number + " of " + file + "): " + message);
+        }
     }
 
     /**
