@@ -63,11 +63,12 @@ public final class SimulatedProfiles {
     private final long seed;
     private final double precision;
     private final Map<String, Duration[]> searchSlo;
+    private final boolean minimalTp;
 
     private SimulatedProfiles(List<String> models, List<String> methods, List<String> gpus, List<Integer> tensorParallel,
                               Map<String, LengthDistribution> workloads, Map<String, List<String>> tasks,
                               List<Double> fractions, int requests, long seed, double precision,
-                              Map<String, Duration[]> searchSlo) {
+                              Map<String, Duration[]> searchSlo, boolean minimalTp) {
         this.models = List.copyOf(models);
         this.methods = List.copyOf(methods);
         this.gpus = List.copyOf(gpus);
@@ -79,6 +80,7 @@ public final class SimulatedProfiles {
         this.seed = seed;
         this.precision = precision;
         this.searchSlo = Collections.unmodifiableMap(new LinkedHashMap<>(searchSlo));
+        this.minimalTp = minimalTp;
     }
 
     /**
@@ -106,7 +108,7 @@ public final class SimulatedProfiles {
                 ModelSpec.known().stream().map(ModelSpec::name).collect(Collectors.toList()),
                 QuantMethod.known().stream().map(QuantMethod::name).collect(Collectors.toList()),
                 List.of("H100-80GB", "A100-40GB"), List.of(1, 2, 4, 8), w, t,
-                List.of(0.05, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0), 400, 42L, 0.03, slo);
+                List.of(0.05, 0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0), 400, 42L, 0.03, slo, false);
     }
 
     /**
@@ -136,7 +138,7 @@ public final class SimulatedProfiles {
     public SimulatedProfiles withModels(List<String> names) {
         names.forEach(ModelSpec::byName);
         return new SimulatedProfiles(names, methods, gpus, tensorParallel, workloads, tasks, fractions, requests, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -148,7 +150,7 @@ public final class SimulatedProfiles {
     public SimulatedProfiles withMethods(List<String> names) {
         names.forEach(QuantMethod::byName);
         return new SimulatedProfiles(models, names, gpus, tensorParallel, workloads, tasks, fractions, requests, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -160,7 +162,7 @@ public final class SimulatedProfiles {
     public SimulatedProfiles withGpus(List<String> names) {
         names.forEach(GpuSpec::byName);
         return new SimulatedProfiles(models, methods, names, tensorParallel, workloads, tasks, fractions, requests, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -176,7 +178,7 @@ public final class SimulatedProfiles {
             }
         }
         return new SimulatedProfiles(models, methods, gpus, degrees, workloads, tasks, fractions, requests, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -190,7 +192,7 @@ public final class SimulatedProfiles {
             throw new IllegalArgumentException("at least one workload is needed");
         }
         return new SimulatedProfiles(models, methods, gpus, tensorParallel, byName, tasks, fractions, requests, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -204,7 +206,20 @@ public final class SimulatedProfiles {
             throw new IllegalArgumentException("requests must be >= 100 for a meaningful P90, was " + value);
         }
         return new SimulatedProfiles(models, methods, gpus, tensorParallel, workloads, tasks, fractions, value, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
+    }
+
+    /**
+     * A copy that keeps, per (workload, model, method, GPU), only the smallest tensor-parallel
+     * degree that fits and has a saturation point (the single instances the seed's §4.2
+     * trade-off figures compare).
+     *
+     * @param value true for the smallest fitting degree only
+     * @return a copy
+     */
+    public SimulatedProfiles withMinimalTensorParallel(boolean value) {
+        return new SimulatedProfiles(models, methods, gpus, tensorParallel, workloads, tasks, fractions, requests, seed,
+                precision, searchSlo, value);
     }
 
     /**
@@ -215,7 +230,7 @@ public final class SimulatedProfiles {
      */
     public SimulatedProfiles withSeed(long value) {
         return new SimulatedProfiles(models, methods, gpus, tensorParallel, workloads, tasks, fractions, requests, value,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -231,7 +246,7 @@ public final class SimulatedProfiles {
             }
         }
         return new SimulatedProfiles(models, methods, gpus, tensorParallel, workloads, tasks, values, requests, seed,
-                precision, searchSlo);
+                precision, searchSlo, minimalTp);
     }
 
     /**
@@ -248,7 +263,7 @@ public final class SimulatedProfiles {
      *
      * @param profiles the profiles (all simulated)
      * @param skipped  configurations the simulator refused, with its message
-     * @param simulations how many virtual-time simulations ran
+     * @param simulations how many load-point simulations ran (the searches' probes not counted)
      * @param elapsed  wall-clock time
      */
     public record Generated(ProfileSet profiles, List<String> skipped, int simulations, Duration elapsed) {
@@ -270,35 +285,44 @@ public final class SimulatedProfiles {
             for (String m : models) {
                 for (String q : methods) {
                     for (String g : gpus) {
-                        for (int tp : tensorParallel) {
-                            if (g.startsWith("A100") && tp > 4) {
-                                continue;      // the seed ran A100 at TP 1/2/4 only
-                            }
-                            jobs.add(new Object[] {w, m, q, g, tp});
-                        }
+                        jobs.add(new Object[] {w, m, q, g});
                     }
                 }
             }
         }
-        Map<Integer, Object> results = new ConcurrentHashMap<>();
-        int[] sims = new int[1];
+        Map<Integer, List<Object>> results = new ConcurrentHashMap<>();
         java.util.stream.IntStream.range(0, jobs.size()).parallel().forEach(i -> {
             Object[] j = jobs.get(i);
-            Object r = one((String) j[0], (String) j[1], (String) j[2], (String) j[3], (Integer) j[4]);
-            results.put(i, r);
+            List<Object> rs = new ArrayList<>();
+            for (int tp : tensorParallel) {
+                if (((String) j[3]).startsWith("A100") && tp > 4) {
+                    continue;      // the seed ran A100 at TP 1/2/4 only
+                }
+                Object r = one((String) j[0], (String) j[1], (String) j[2], (String) j[3], tp);
+                rs.add(r);
+                if (minimalTp && r instanceof ConfigProfile p && p.saturationRate() > 0) {
+                    break;
+                }
+            }
+            results.put(i, rs);
         });
         List<ConfigProfile> out = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        int sims = 0;
         for (int i = 0; i < jobs.size(); i++) {
-            Object r = results.get(i);
-            if (r instanceof ConfigProfile p) {
-                out.add(p);
-                sims[0] += fractions.size();
-            } else {
-                skipped.add((String) r);
+            for (Object r : results.get(i)) {
+                if (r instanceof ConfigProfile p) {
+                    if (minimalTp && p.saturationRate() <= 0) {
+                        continue;
+                    }
+                    out.add(p);
+                    sims += fractions.size();
+                } else {
+                    skipped.add((String) r);
+                }
             }
         }
-        return new Generated(ProfileSet.of(out), skipped, sims[0], Duration.ofNanos(System.nanoTime() - t0));
+        return new Generated(ProfileSet.of(out), skipped, sims, Duration.ofNanos(System.nanoTime() - t0));
     }
 
     private Object one(String workload, String model, String method, String gpu, int tp) {

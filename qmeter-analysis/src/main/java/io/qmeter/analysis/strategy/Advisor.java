@@ -34,10 +34,12 @@ public final class Advisor implements Strategy {
 
     private final ProfileSet profiles;
     private final double bandWidth;
+    private final boolean poolModelOnly;
 
-    private Advisor(ProfileSet profiles, double bandWidth) {
+    private Advisor(ProfileSet profiles, double bandWidth, boolean poolModelOnly) {
         this.profiles = Objects.requireNonNull(profiles, "profiles");
         this.bandWidth = bandWidth;
+        this.poolModelOnly = poolModelOnly;
     }
 
     /**
@@ -47,7 +49,7 @@ public final class Advisor implements Strategy {
      * @return the advisor
      */
     public static Advisor of(ProfileSet profiles) {
-        return new Advisor(profiles, 0.10);
+        return new Advisor(profiles, 0.10, false);
     }
 
     /**
@@ -60,12 +62,23 @@ public final class Advisor implements Strategy {
         if (!(fraction > 0) || Double.isInfinite(fraction)) {
             throw new IllegalArgumentException("band width must be a finite fraction > 0, was " + fraction);
         }
-        return new Advisor(profiles, fraction);
+        return new Advisor(profiles, fraction, poolModelOnly);
+    }
+
+    /**
+     * A copy that, as a {@link Strategy}, keeps to each pool's own model (choosing method, GPU, TP
+     * and DP only), to separate what the model size adds from what the rest does.
+     *
+     * @param value true to keep to the pool's model
+     * @return a copy
+     */
+    public Advisor withPoolModelOnly(boolean value) {
+        return new Advisor(profiles, bandWidth, value);
     }
 
     @Override
     public String name() {
-        return "Advisor";
+        return poolModelOnly ? "Advisor (pool's model)" : "Advisor";
     }
 
     /**
@@ -94,7 +107,7 @@ public final class Advisor implements Strategy {
      */
     @Override
     public Optional<Deployment> choose(RequestType type, double rate, ProfileSet ignored) {
-        return choose(type.workload(), type.task(), type.slo(), rate);
+        return choose(type.workload(), type.task(), type.slo(), rate, poolModelOnly ? type.model() : null);
     }
 
     /**
@@ -108,9 +121,16 @@ public final class Advisor implements Strategy {
      * @return the deployment, or empty when none meets every SLO
      */
     public Optional<Deployment> choose(String workload, String task, Slo slo, double rate) {
+        return choose(workload, task, slo, rate, null);
+    }
+
+    private Optional<Deployment> choose(String workload, String task, Slo slo, double rate, String model) {
         double top = bandTop(rate);
         Optional<Deployment> best = Optional.empty();
         for (ConfigProfile p : profiles.forWorkload(workload).profiles()) {
+            if (model != null && !p.key().model().equals(model)) {
+                continue;
+            }
             if (p.quality(task).orElse(-1) < slo.minQuality()) {
                 continue;
             }

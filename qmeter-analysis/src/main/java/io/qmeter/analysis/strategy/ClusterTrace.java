@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 
 /**
  * A seeded synthetic cluster trace (the seed's §8.3): total load varying over a day (a diurnal
- * sine, ±30 % around the mean, with 5 % seeded noise, never below 100 req/s when the mean is
- * 150), split among request types by fixed shares, and per step and type the mean output length
+ * sine, ±30 % around the mean, with 5 % seeded noise, never below 67 % of the mean: 100.5 req/s
+ * when the mean is 150), split among request types by fixed shares, and per step and type the mean output length
  * of 200 requests drawn from a lognormal (σ 0.8) around the type's mean.
  *
  * <pre>{@code
@@ -70,7 +70,7 @@ public record ClusterTrace(List<TraceStep> steps, long seed) {
         List<TraceStep> out = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
             double phase = 2 * Math.PI * i / steps;
-            double total = meanTotal * (1 - 0.3 * Math.cos(phase)) * (1 + 0.05 * gaussian(rnd));
+            double total = Math.max(0.67 * meanTotal, meanTotal * (1 - 0.3 * Math.cos(phase)) * (1 + 0.05 * gaussian(rnd)));
             Map<String, Double> rates = new LinkedHashMap<>();
             Map<String, Double> outs = new LinkedHashMap<>();
             for (RequestType t : types) {
