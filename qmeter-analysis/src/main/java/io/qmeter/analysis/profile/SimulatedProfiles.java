@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -393,9 +392,5 @@ public final class SimulatedProfiles {
      */
     public Map<String, List<String>> tasks() {
         return tasks;
-    }
-
-    static {
-        Objects.requireNonNull(CHAT_S);
     }
 }

@@ -62,7 +62,10 @@ public final class StoreProfiles {
     }
 
     /**
-     * Reads every profile in a store.
+     * Reads every profile in a store. Runs of several plans with the same labels merge into one
+     * profile (their load points by rate; of two saturation runs the one read last, in key order,
+     * wins): read one plan with {@link #read(ResultStore, String)} when plans measured the same
+     * configuration differently.
      *
      * @param store the store
      * @return the profiles and the skipped runs

@@ -97,12 +97,11 @@ public final class Advisor implements Strategy {
 
     /**
      * The advisor's choice for a pool at a rate, from the profiles it was made with (the
-     * {@code profiles} argument of the {@link Strategy} interface is ignored unless empty of the
-     * pool's workload, then used instead).
+     * {@code profiles} argument of the {@link Strategy} interface is not used).
      *
      * @param type     the pool
      * @param rate     req/s
-     * @param ignored  see above
+     * @param ignored  not used
      * @return the deployment carrying {@code rate}, or empty when no configuration meets every SLO
      */
     @Override

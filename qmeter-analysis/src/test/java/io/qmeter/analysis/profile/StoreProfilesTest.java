@@ -2,7 +2,11 @@ package io.qmeter.analysis.profile;
 
 import io.qmeter.store.RunKey;
 import io.qmeter.store.StoredRun;
+import io.qmeter.store.ResultStore;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import java.util.HashMap;
 import java.util.List;
@@ -52,5 +56,21 @@ class StoreProfilesTest {
         assertThat(p.simulated()).isFalse();
         assertThat(l.skipped()).hasSize(2).anyMatch(s -> s.contains("engine died"))
                 .anyMatch(s -> s.contains("power sensor"));
+    }
+
+    @Test
+    void readsAPlanFromAnSqliteStore(@TempDir Path dir) {
+        try (ResultStore store = ResultStore.sqlite(dir.resolve("r.db"))) {
+            store.put(StoredRun.ok(new RunKey("p", "c", "saturation", 0), labels(), Map.of("saturation_rps", 10.0), "{}"));
+            store.put(load("5rps", 0, 5, 100, 0.5));
+            store.put(load("10rps", 0, 10, 800, 0.3));
+            store.put(StoredRun.ok(new RunKey("other", "c", "saturation", 0), labels(), Map.of("saturation_rps", 99.0), "{}"));
+            StoreProfiles.Loaded l = StoreProfiles.read(store, "p");
+            assertThat(l.skipped()).isEmpty();
+            ConfigProfile p = l.profiles().profiles().get(0);
+            assertThat(p.saturationRate()).isEqualTo(10);
+            assertThat(p.at(7.5).joulesPerToken()).isBetween(0.3, 0.5);
+            assertThat(StoreProfiles.readAll(store).profiles().size()).isEqualTo(1);
+        }
     }
 }
