@@ -65,6 +65,10 @@ public final class LatencyDistribution {
             throw new IllegalArgumentException("histogram must have " + SIGNIFICANT_DIGITS
                     + " significant digits (as qMeter records), was " + histogram.getNumberOfSignificantValueDigits());
         }
+        if (histogram.getLowestDiscernibleValue() != 1) {
+            throw new IllegalArgumentException("histogram must discern values down to 1 ns (as qMeter records), was "
+                    + histogram.getLowestDiscernibleValue());
+        }
         if (histogram.getTotalCount() == 0) {
             return EMPTY;
         }
@@ -84,7 +88,10 @@ public final class LatencyDistribution {
                     + " ns do not match the histogram's range [" + histogram.getMinValue() + ", "
                     + histogram.getMaxValue() + "] ns; the sum and extremes belong to another histogram");
         }
-        return new LatencyDistribution(histogram.copy(), sumNanos, minNanos, maxNanos);
+        // an auto-resizing copy: a histogram decoded from a log has a fixed range, and a union may exceed it
+        Histogram copy = new Histogram(SIGNIFICANT_DIGITS);
+        copy.add(histogram);
+        return new LatencyDistribution(copy, sumNanos, minNanos, maxNanos);
     }
 
     /** The distribution a recorder holds. */
