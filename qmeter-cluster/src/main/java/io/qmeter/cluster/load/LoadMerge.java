@@ -120,6 +120,9 @@ public final class LoadMerge {
         for (ShardLog l : sorted) {
             ShardLog.Header h = l.header();
             for (String r : h.invalidReasons()) {
+                if (n == 1 && check.reasons().contains(r)) {
+                    continue; // one shard: its check is the merged one, said once
+                }
                 reasons.add("shard " + h.shard() + " on " + h.host() + ": " + r);
             }
             long share = h.shard().share(total);

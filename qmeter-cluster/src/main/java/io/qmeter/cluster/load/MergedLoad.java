@@ -45,8 +45,10 @@ public record MergedLoad(RunResult result, RunHistograms histograms, List<ShardL
      */
     public String summaryTable() {
         StringBuilder sb = new StringBuilder(result.summaryTable());
-        sb.append(String.format(Locale.ROOT, "merged from %d shards (every %d-th arrival each):%n", shards.size(),
-                shards.size()));
+        int n = shards.size();
+        sb.append(n == 1 ? String.format(Locale.ROOT, "merged from 1 shard (one process sent every arrival):%n")
+                : String.format(Locale.ROOT, "merged from %d shards (shard i sent arrivals i, i+%d, i+%d, ...):%n", n,
+                n, 2 * n));
         for (ShardLog.Header h : shards) {
             sb.append(String.format(Locale.ROOT,
                     "  shard %s on %s: %d requests (%d measured), sent %.2f/s of %.2f/s scheduled, lag p99 %.3f ms, "
