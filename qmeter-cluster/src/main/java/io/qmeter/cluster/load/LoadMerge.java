@@ -179,11 +179,14 @@ public final class LoadMerge {
         }
     }
 
-    /** The configuration without the shard (what every shard shares). */
+    /**
+     * The configuration without the shard (what every shard shares); the sender is left out too (a
+     * shard run through the API and one through {@link LoadShardMain} send the same load).
+     */
     private static RunConfig unsharded(RunConfig c) {
         Map<String, String> arrivals = new LinkedHashMap<>(c.arrivals());
         arrivals.remove("shard");
-        return new RunConfig(c.baseUrl(), c.model(), c.endpoint(), c.sender(), c.workload(), arrivals,
+        return new RunConfig(c.baseUrl(), c.model(), c.endpoint(), null, c.workload(), arrivals,
                 c.targetRatePerSecond(), c.durationNanos(), c.maxRequests(), c.warmupNanos(), c.cooldownNanos(),
                 c.maxInFlight(), c.ignoreEos(), c.temperature(), c.stream(), c.slo(), c.clientCheck(),
                 c.drainTimeoutNanos(), c.powerSensor(), c.idleWatts(), c.extraBody(), c.promptCache());
