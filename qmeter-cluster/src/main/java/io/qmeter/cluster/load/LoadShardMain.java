@@ -84,8 +84,8 @@ public final class LoadShardMain {
             interval = duration("--interval", o.getOrDefault("--interval", "1s"));
             load = new ShardedLoad(URI.create(required(o, "--url")), required(o, "--model"),
                     o.getOrDefault("--process", "poisson"), number("--rate", required(o, "--rate")),
-                    (long) integer("--arrivals", required(o, "--arrivals")),
-                    (long) integer("--seed", o.getOrDefault("--seed", "1")),
+                    integer("--arrivals", required(o, "--arrivals")),
+                    integer("--seed", o.getOrDefault("--seed", "1")),
                     (int) integer("--input-tokens", o.getOrDefault("--input-tokens", "128")),
                     (int) integer("--output-tokens", o.getOrDefault("--output-tokens", "128")),
                     duration("--warmup", o.getOrDefault("--warmup", "0s")),
