@@ -10,16 +10,24 @@ import io.qmeter.metrics.MeasurementWindow;
 import io.qmeter.metrics.Outcome;
 import io.qmeter.metrics.RunHistograms;
 import io.qmeter.metrics.RunSummary;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
 
 /**
  * Merges the interval logs of every shard of one load into one result, as one process that sent
@@ -51,8 +59,8 @@ import java.util.TreeSet;
  * RunResult one = m.result();
  * }</pre>
  *
- * <p>From the command line: {@code java -cp ... io.qmeter.cluster.load.LoadMerge [--json FILE] LOG...}
- * prints the table (and writes the merged result as JSON); exit status 0 when merged and valid, 1 when
+ * <p>From the command line: {@code java -cp ... io.qmeter.cluster.load.LoadMerge [--json FILE] [--log FILE] LOG...}
+ * prints the table (and writes the merged result as JSON, and the merged interval log); exit status 0 when merged and valid, 1 when
  * merged but invalid, 2 on bad input.
  */
 public final class LoadMerge {
@@ -146,6 +154,62 @@ public final class LoadMerge {
                 withShards(config, n, first.config()), endReason, scheduleEnd, window, summary, null, check,
                 reasons.isEmpty(), reasons, null, List.of());
         return new MergedLoad(result, histograms, sorted.stream().map(ShardLog::header).toList());
+    }
+
+    /**
+     * Writes the shards' interval histograms added up, per metric and interval, as one plain
+     * HdrHistogram interval log (tags are the metric names, values in nanoseconds, intervals by
+     * scheduled time from the common start), for HdrHistogram's tools and plotters: the time series
+     * of the whole load. The logs must be every shard of one load, as for {@link #mergeLogs}.
+     *
+     * <pre>{@code
+     * LoadMerge.writeMergedLog(logs.stream().map(ShardLog::read).toList(), Path.of("merged.hlog"));
+     * }</pre>
+     *
+     * @param logs one log per shard
+     * @param file the merged log (replaced)
+     * @throws UncheckedIOException when it cannot be written
+     */
+    public static void writeMergedLog(List<ShardLog> logs, Path file) {
+        MergedLoad m = mergeLogs(logs); // the same checks as a merge
+        TreeMap<Long, EnumMap<LatencyMetric, Histogram>> sums = new TreeMap<>();
+        for (ShardLog l : logs) {
+            for (ShardLog.Interval i : l.intervals()) {
+                sums.computeIfAbsent(i.index(), k -> new EnumMap<>(LatencyMetric.class))
+                        .computeIfAbsent(i.metric(), k -> new Histogram(3)).add(i.histogram());
+            }
+        }
+        long intervalNanos = logs.get(0).header().intervalNanos();
+        long startMillis = m.result().startedAtInstant().toEpochMilli();
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try (PrintStream out = new PrintStream(Files.newOutputStream(tmp), false,
+                    StandardCharsets.UTF_8)) {
+                HistogramLogWriter w = new HistogramLogWriter(out);
+                w.outputComment("qMeter merged load: " + logs.size() + " shards, "
+                        + m.result().config().arrivals().getOrDefault("name", "?") + ", seed " + m.result().seed()
+                        + "; intervals by scheduled time; values in ns");
+                w.outputLogFormatVersion();
+                w.outputStartTime(startMillis);
+                w.setBaseTime(startMillis);
+                w.outputBaseTime(startMillis);
+                w.outputLegend();
+                sums.forEach((k, byMetric) -> byMetric.forEach((metric, h) -> {
+                    h.setTag(metric.name());
+                    w.outputIntervalHistogram(k * intervalNanos / 1e9, (k + 1) * intervalNanos / 1e9, h, 1e6);
+                }));
+                out.flush();
+                if (out.checkError()) {
+                    throw new IOException("writing " + tmp + " failed");
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the merged log " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void checkShards(List<ShardLog> sorted, int n) {
@@ -329,7 +393,7 @@ public final class LoadMerge {
     }
 
     /**
-     * Merges shard logs from the command line: {@code [--json FILE] LOG...}. Prints the table.
+     * Merges shard logs from the command line: {@code [--json FILE] [--log FILE] LOG...}. Prints the table.
      *
      * @param args the arguments
      */
@@ -351,31 +415,42 @@ public final class LoadMerge {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<Path> logs = new ArrayList<>();
         Path json = null;
+        Path mergedLog = null;
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--json")) {
+            if (args[i].equals("--log")) {
+                if (i + 1 >= args.length) {
+                    err.println("--log needs a file name");
+                    return 2;
+                }
+                mergedLog = Path.of(args[++i]);
+            } else if (args[i].equals("--json")) {
                 if (i + 1 >= args.length) {
                     err.println("--json needs a file name");
                     return 2;
                 }
                 json = Path.of(args[++i]);
             } else if (args[i].equals("--help") || args[i].equals("-h")) {
-                out.println("usage: LoadMerge [--json FILE] SHARD_LOG...   (one interval log per shard, from LoadShardMain)");
+                out.println("usage: LoadMerge [--json FILE] [--log FILE] SHARD_LOG...   (one interval log per shard, from LoadShardMain)");
                 return 0;
             } else if (args[i].startsWith("--")) {
-                err.println("unknown option " + args[i] + "; usage: LoadMerge [--json FILE] SHARD_LOG...");
+                err.println("unknown option " + args[i] + "; usage: LoadMerge [--json FILE] [--log FILE] SHARD_LOG...");
                 return 2;
             } else {
                 logs.add(Path.of(args[i]));
             }
         }
         if (logs.isEmpty()) {
-            err.println("usage: LoadMerge [--json FILE] SHARD_LOG...   (one interval log per shard, from LoadShardMain)");
+            err.println("usage: LoadMerge [--json FILE] [--log FILE] SHARD_LOG...   (one interval log per shard, from LoadShardMain)");
             return 2;
         }
         MergedLoad m;
         try {
-            m = merge(logs);
-        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            List<ShardLog> read = logs.stream().map(ShardLog::read).toList();
+            m = mergeLogs(read);
+            if (mergedLog != null) {
+                writeMergedLog(read, mergedLog);
+            }
+        } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("cannot merge: " + e.getMessage());
             return 2;
         }

@@ -169,6 +169,51 @@ class LoadMergeTest {
     }
 
     @Test
+    void theMergedIntervalLogIsTheSumOfTheShardsIntervals(@TempDir Path dir) throws Exception {
+        List<RequestRecord> all = Shards.records(17, 150);
+        long end = all.get(149).scheduledNanos();
+        MergedLoad m = mergeThroughFiles(all, 3, 150, end, dir);
+        List<ShardLog> logs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            logs.add(ShardLog.read(dir.resolve("s" + i + "-of-3.hlog")));
+        }
+        Path merged = dir.resolve("merged.hlog");
+        LoadMerge.writeMergedLog(logs, merged);
+        // read with HdrHistogram's own reader: per metric, the intervals add up to the merged histogram,
+        // and per interval, TTFT counts the measured OK requests due in it (of every shard)
+        java.util.Map<LatencyMetric, org.HdrHistogram.Histogram> total = new java.util.EnumMap<>(LatencyMetric.class);
+        java.util.Map<Long, Long> ttftPerInterval = new java.util.TreeMap<>();
+        long startMillis = java.time.Instant.parse(Shards.START).toEpochMilli();
+        try (org.HdrHistogram.HistogramLogReader r = new org.HdrHistogram.HistogramLogReader(merged.toFile())) {
+            org.HdrHistogram.EncodableHistogram e;
+            while ((e = r.nextIntervalHistogram()) != null) {
+                org.HdrHistogram.Histogram h = (org.HdrHistogram.Histogram) e;
+                LatencyMetric metric = LatencyMetric.valueOf(h.getTag());
+                total.computeIfAbsent(metric, k -> new org.HdrHistogram.Histogram(3)).add(h);
+                if (metric == LatencyMetric.TTFT) {
+                    ttftPerInterval.merge(Math.round((h.getStartTimeStamp() - startMillis) / 500.0), h.getTotalCount(),
+                            Long::sum);
+                }
+            }
+        }
+        for (LatencyMetric metric : LatencyMetric.values()) {
+            org.HdrHistogram.Histogram expected = m.histograms().get(metric).histogram();
+            assertThat(total.getOrDefault(metric, new org.HdrHistogram.Histogram(3)).getTotalCount()).as(metric.name())
+                    .isEqualTo(expected.getTotalCount());
+            if (expected.getTotalCount() > 0) {
+                assertThat(total.get(metric)).as(metric.name()).isEqualTo(expected);
+            }
+        }
+        java.util.Map<Long, Long> due = new java.util.TreeMap<>();
+        for (RequestRecord r : all) {
+            if (WINDOW.contains(r) && r.isOk()) {
+                due.merge(r.scheduledNanos() / 500_000_000L, 1L, Long::sum);
+            }
+        }
+        assertThat(ttftPerInterval).isEqualTo(due);
+    }
+
+    @Test
     void theLoopDelayBoundIsNeverBelowTheUnionsPercentile() {
         // shard a: 99 samples at 1 ms and one at 50 ms; shard b: 100 samples at 2 ms
         LatencyStats a = new LatencyStats(100, 1.49, 1, 1, 1, 1, 1, 50, 50);
