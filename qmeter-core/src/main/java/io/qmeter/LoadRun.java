@@ -4,7 +4,9 @@ import io.qmeter.client.CompletionRequest;
 import io.qmeter.client.LlmClient;
 import io.qmeter.client.RequestSender;
 import io.qmeter.internal.load.LoadOutcome;
+import io.qmeter.load.ClosedLoop;
 import io.qmeter.load.LoadPlan;
+import io.qmeter.load.LoadShard;
 import io.qmeter.internal.load.LoadRunner;
 import io.qmeter.metrics.ClientCheck;
 import io.qmeter.metrics.EnergyReport;
@@ -12,11 +14,14 @@ import io.qmeter.metrics.RunSummary;
 import io.qmeter.metrics.SloReport;
 import io.qmeter.metrics.SloThreshold;
 import io.qmeter.workload.PromptSpec;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,6 +39,9 @@ public final class LoadRun {
 
     private final LoadRunBuilder.Spec config;
     private final LoadPlan plan;
+    private final LoadShard shard;
+    /** The wall-clock instant of the schedule's offset 0, or null to start when ready. */
+    private final Instant startAt;
 
     LoadRun(LoadRunBuilder b) {
         LoadRunBuilder.Spec s = b.spec;
@@ -43,6 +51,76 @@ public final class LoadRun {
                 .withIncludeUsage(s.stream()).withExtraBody(body(s));
         this.plan = new LoadPlan(s.arrivals(), s.workload(), template, s.seed(), s.duration(), s.requests(),
                 s.warmup(), s.cooldown(), s.maxInFlight(), s.drainTimeout(), s.spin());
+        this.shard = LoadShard.whole();
+        this.startAt = null;
+    }
+
+    private LoadRun(LoadRun base, LoadShard shard, Instant startAt) {
+        this.config = base.config;
+        this.plan = base.plan;
+        this.shard = shard;
+        this.startAt = startAt;
+    }
+
+    /**
+     * A copy that sends only one shard of the schedule: every {@code shard.count()}-th arrival,
+     * starting at {@code shard.index()}. The whole seeded schedule and workload are still drawn, so
+     * each request keeps its index, due time and prompt from the one-process run, and the shards
+     * of all processes together send every arrival exactly once. Results say which shard they are
+     * (the arrivals in the echoed config carry {@code shard}); the client self-check's target rate is
+     * this shard's share. Give every process the same {@link #withStartAt start instant}.
+     *
+     * <pre>{@code
+     * RunResult part = run.withShard(LoadShard.of(2, 4)).withStartAt(Instant.parse("2026-01-01T10:00:00Z")).run();
+     * }</pre>
+     *
+     * @param shard the shard, {@link LoadShard#whole()} for every arrival
+     * @return the copy
+     * @throws IllegalArgumentException for a closed loop (it has no schedule to split)
+     */
+    public LoadRun withShard(LoadShard shard) {
+        Objects.requireNonNull(shard, "shard");
+        if (!shard.isWhole() && plan.arrivals() instanceof ClosedLoop c) {
+            throw new IllegalArgumentException("a closed loop has no schedule to split into shards, was shard "
+                    + shard + " of " + c.name() + "; give each process its own closed loop instead");
+        }
+        return new LoadRun(this, shard, startAt);
+    }
+
+    /**
+     * A copy whose schedule starts (offset 0) at a wall-clock instant rather than as soon as the run
+     * is ready: the instant is mapped once onto this process's monotonic clock, and every time in the
+     * result is measured on that clock. Several processes given the same instant start together to
+     * within the offset between their hosts' wall clocks. {@link #run()} fails when the instant has
+     * passed by the time the run is ready to send (leave room for start-up).
+     *
+     * <pre>{@code
+     * RunResult r = run.withStartAt(Instant.now().plusSeconds(20)).run();
+     * }</pre>
+     *
+     * @param startAt the instant of the schedule's offset 0
+     * @return the copy
+     */
+    public LoadRun withStartAt(Instant startAt) {
+        return new LoadRun(this, shard, Objects.requireNonNull(startAt, "startAt"));
+    }
+
+    /**
+     * Which arrivals this run sends ({@link LoadShard#whole()} unless {@link #withShard} was used).
+     *
+     * @return the shard
+     */
+    public LoadShard shard() {
+        return shard;
+    }
+
+    /**
+     * The wall-clock start instant, when one was set with {@link #withStartAt}.
+     *
+     * @return the instant, or empty to start as soon as the run is ready
+     */
+    public Optional<Instant> startAt() {
+        return Optional.ofNullable(startAt);
     }
 
     /** The extra body fields, with {@code cache_prompt} when the prompt cache was set. */
@@ -85,7 +163,7 @@ public final class LoadRun {
      */
     public RunResult run() {
         RequestSender sender = newSender();
-        try (LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor())) {
+        try (LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor(), shard, startAt)) {
             return execute(runner);
         } finally {
             closeIfOwned(sender);
@@ -101,7 +179,7 @@ public final class LoadRun {
     public CompletableFuture<RunResult> runAsync() {
         CompletableFuture<RunResult> f = new CompletableFuture<>();
         RequestSender sender = newSender();
-        LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor());
+        LoadRunner runner = new LoadRunner(plan, sender, config.powerSensor(), shard, startAt);
         Thread t = new Thread(() -> {
             try {
                 f.complete(execute(runner));
@@ -154,7 +232,8 @@ public final class LoadRun {
         LoadOutcome o = runner.run();
         RunSummary summary = RunSummary.of(o.records(), o.window(), plan.template().ignoreEos());
         SloReport sloReport = config.slo() == null ? null : SloReport.of(config.slo(), o.records(), o.window());
-        ClientCheck check = ClientCheck.of(o.records(), o.window(), plan.arrivals().ratePerSecond(),
+        // a shard is checked against its own share of the schedule
+        ClientCheck check = ClientCheck.of(o.records(), o.window(), plan.arrivals().ratePerSecond() / shard.count(),
                 config.clientCheck(), o.loopDelay());
         EnergyReport energy = o.energy() == null ? null
                 : EnergyReport.of(config.powerSensor().name(), o.energy(), o.records(), o.energyStartNanos(),
@@ -180,7 +259,7 @@ public final class LoadRun {
                 : config.slo().thresholds().stream().map(SloThreshold::toString).toList();
         return new RunConfig(config.baseUrl() == null ? null : config.baseUrl().toString(), config.model(),
                 config.endpoint(), config.sender() == null ? "LlmClient" : config.sender().getClass().getName(),
-                strings(plan.workload().describe()), strings(plan.arrivals().describe()),
+                strings(plan.workload().describe()), arrivalsEcho(),
                 plan.arrivals().ratePerSecond(), plan.duration() == null ? -1 : plan.duration().toNanos(),
                 plan.maxRequests(), plan.warmup().toNanos(), plan.cooldown().toNanos(), plan.maxInFlight(),
                 config.ignoreEos(), config.temperature(), config.stream(), slo, config.clientCheck(),
@@ -191,6 +270,18 @@ public final class LoadRun {
                         ? "cache_prompt=" + config.extraBody().get("cache_prompt") + " (extraBody)" : "engine default");
     }
 
+    /** The arrivals as configured, with the shard and the start instant when set. */
+    private Map<String, String> arrivalsEcho() {
+        Map<String, String> m = strings(plan.arrivals().describe());
+        if (!shard.isWhole()) {
+            m.put("shard", shard.toString());
+        }
+        if (startAt != null) {
+            m.put("startAt", startAt.toString());
+        }
+        return m;
+    }
+
     private static Map<String, String> strings(Map<String, ?> m) {
         Map<String, String> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, String.valueOf(v)));
@@ -199,6 +290,7 @@ public final class LoadRun {
 
     @Override
     public String toString() {
-        return "LoadRun[" + plan.arrivals().name() + " x " + plan.workload().name() + ", seed " + plan.seed() + "]";
+        return "LoadRun[" + plan.arrivals().name() + " x " + plan.workload().name() + ", seed " + plan.seed()
+                + (shard.isWhole() ? "" : ", shard " + shard) + "]";
     }
 }

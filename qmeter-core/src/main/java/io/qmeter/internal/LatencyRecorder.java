@@ -69,6 +69,67 @@ public final class LatencyRecorder {
      * @return the value in nanoseconds
      */
     public double valueAtNanos(double percentile) {
+        return valueAtNanos(histogram, count, minNanos, maxNanos, percentile);
+    }
+
+    /**
+     * The summary of what was recorded ({@link LatencyStats#empty()} when nothing was).
+     *
+     * @return the stats, in milliseconds
+     */
+    public LatencyStats stats() {
+        return stats(histogram, count, sumNanos, minNanos, maxNanos);
+    }
+
+    /**
+     * A copy of the histogram (values in nanoseconds, rounded to whole nanoseconds).
+     *
+     * @return the copy
+     */
+    public Histogram histogramCopy() {
+        return histogram.copy();
+    }
+
+    /**
+     * The exact sum of the recorded values.
+     *
+     * @return nanoseconds (0 when empty)
+     */
+    public double sumNanos() {
+        return sumNanos;
+    }
+
+    /**
+     * The exact smallest recorded value.
+     *
+     * @return nanoseconds (+infinity when empty)
+     */
+    public double minNanos() {
+        return minNanos;
+    }
+
+    /**
+     * The exact largest recorded value.
+     *
+     * @return nanoseconds (-infinity when empty)
+     */
+    public double maxNanos() {
+        return maxNanos;
+    }
+
+    /**
+     * A percentile from a histogram with the exact extremes beside it, as {@link #valueAtNanos} answers
+     * it (one formula for a recorder and for histograms merged from several processes).
+     *
+     * @param histogram  the values, rounded to nanoseconds
+     * @param count      how many values
+     * @param minNanos   the exact smallest value
+     * @param maxNanos   the exact largest value
+     * @param percentile the percentile, 0 to 100
+     * @return nanoseconds, NaN when {@code count} is 0
+     */
+    public static double valueAtNanos(Histogram histogram, long count, double minNanos, double maxNanos,
+                                      double percentile) {
         if (count == 0) {
             return Double.NaN;
         }
@@ -80,16 +141,26 @@ public final class LatencyRecorder {
     }
 
     /**
-     * The summary of what was recorded ({@link LatencyStats#empty()} when nothing was).
+     * The summary of a histogram with the exact count, sum and extremes beside it, as {@link #stats()}
+     * computes it.
      *
-     * @return the stats, in milliseconds
+     * @param histogram the values, rounded to nanoseconds
+     * @param count     how many values
+     * @param sumNanos  their exact sum
+     * @param minNanos  the exact smallest value
+     * @param maxNanos  the exact largest value
+     * @return the stats, in milliseconds ({@link LatencyStats#empty()} when {@code count} is 0)
      */
-    public LatencyStats stats() {
+    public static LatencyStats stats(Histogram histogram, long count, double sumNanos, double minNanos,
+                                     double maxNanos) {
         if (count == 0) {
             return LatencyStats.empty();
         }
-        return new LatencyStats(count, sumNanos / count / 1e6, minNanos / 1e6, valueAtNanos(50) / 1e6,
-                valueAtNanos(90) / 1e6, valueAtNanos(95) / 1e6, valueAtNanos(99) / 1e6, valueAtNanos(99.9) / 1e6,
-                maxNanos / 1e6);
+        return new LatencyStats(count, sumNanos / count / 1e6, minNanos / 1e6,
+                valueAtNanos(histogram, count, minNanos, maxNanos, 50) / 1e6,
+                valueAtNanos(histogram, count, minNanos, maxNanos, 90) / 1e6,
+                valueAtNanos(histogram, count, minNanos, maxNanos, 95) / 1e6,
+                valueAtNanos(histogram, count, minNanos, maxNanos, 99) / 1e6,
+                valueAtNanos(histogram, count, minNanos, maxNanos, 99.9) / 1e6, maxNanos / 1e6);
     }
 }

@@ -92,11 +92,38 @@ public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, doub
                 sent++;
             }
         }
-        double seconds = window.lengthNanos() / 1e9;
+        return of(lag.stats(), scheduled, sent, window.lengthNanos(), targetRatePerSecond, thresholds, loopDelay);
+    }
+
+    /**
+     * Judges counts and distributions gathered elsewhere by the same rules as
+     * {@link #of(List, MeasurementWindow, double, ClientCheckThresholds, LatencyStats)}: for example
+     * those of several load processes that shared one schedule, added up.
+     *
+     * <pre>{@code
+     * ClientCheck c = ClientCheck.of(lag, 2400, 2391, 60_000_000_000L, 40, ClientCheckThresholds.defaults(), loop);
+     * }</pre>
+     *
+     * @param scheduleLag         schedule lag over measured requests that were dispatched
+     * @param scheduledInWindow   requests scheduled in the window {@code [start, end)}
+     * @param sentInWindow        requests sent in the window {@code [start, end)} (a request never sent
+     *                            counts its dispatch, unless it was cancelled)
+     * @param windowNanos         the window's length
+     * @param targetRatePerSecond the nominal rate
+     * @param thresholds          the thresholds
+     * @param loopDelay           the loop delay, or {@code null} when not sampled
+     * @return the check
+     */
+    public static ClientCheck of(LatencyStats scheduleLag, long scheduledInWindow, long sentInWindow, long windowNanos,
+                                 double targetRatePerSecond, ClientCheckThresholds thresholds,
+                                 LatencyStats loopDelay) {
+        long scheduled = scheduledInWindow;
+        long sent = sentInWindow;
+        double seconds = windowNanos / 1e9;
         double scheduledRate = seconds > 0 ? scheduled / seconds : Double.NaN;
         double achievedRate = seconds > 0 ? sent / seconds : Double.NaN;
         List<String> reasons = new ArrayList<>();
-        double lagP99 = lag.valueAtNanos(99);
+        double lagP99 = scheduleLag.count() == 0 ? Double.NaN : scheduleLag.p99Millis() * 1e6;
         if (lagP99 > thresholds.maxLagP99Nanos()) {
             reasons.add(String.format(Locale.ROOT,
                     "client fell behind its schedule: schedule lag p99 %.3f ms > %.3f ms allowed; "
@@ -116,7 +143,7 @@ public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, doub
                             + "rate, or raise the threshold",
                     loopDelay.p99Millis(), thresholds.maxLagP99Nanos() / 1e6, loopDelay.maxMillis()));
         }
-        return new ClientCheck(lag.stats(), loopDelay, targetRatePerSecond, scheduledRate, achievedRate, thresholds,
+        return new ClientCheck(scheduleLag, loopDelay, targetRatePerSecond, scheduledRate, achievedRate, thresholds,
                 reasons.isEmpty(), reasons);
     }
 }

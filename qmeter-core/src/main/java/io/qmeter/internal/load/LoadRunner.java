@@ -6,6 +6,7 @@ import io.qmeter.client.RequestSender;
 import io.qmeter.internal.RecordLog;
 import io.qmeter.load.ClosedLoop;
 import io.qmeter.load.LoadPlan;
+import io.qmeter.load.LoadShard;
 import io.qmeter.metrics.LatencyStats;
 import io.qmeter.metrics.MeasurementWindow;
 import io.qmeter.metrics.Outcome;
@@ -74,6 +75,10 @@ public final class LoadRunner implements AutoCloseable {
     private final LoadPlan plan;
     private final RequestSender sender;
     private final PowerSensor sensor;
+    /** Which arrivals this process sends. */
+    private final LoadShard shard;
+    /** The wall-clock instant of offset 0, or null to start when ready. */
+    private final Instant startAt;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> cancelledSignal = new CompletableFuture<>();
@@ -127,11 +132,34 @@ public final class LoadRunner implements AutoCloseable {
      * @param sensor measures energy over the measured interval, or {@code null}
      */
     public LoadRunner(LoadPlan plan, RequestSender sender, PowerSensor sensor) {
+        this(plan, sender, sensor, LoadShard.whole(), null);
+    }
+
+    /**
+     * Creates a runner that sends one shard of the schedule and/or starts at a given wall-clock
+     * instant (several processes, possibly on several hosts, sharing one load). The whole schedule
+     * and the whole workload are still drawn, so each sent request keeps its index, due time and
+     * prompt from the one-process run; arrivals of other shards are skipped without waiting.
+     *
+     * @param plan    the plan
+     * @param sender  sends the requests (not closed by the runner)
+     * @param sensor  measures energy over the measured interval, or {@code null}
+     * @param shard   which arrivals this process sends ({@link LoadShard#whole()} for all)
+     * @param startAt the wall-clock instant of the schedule's offset 0, mapped once onto this
+     *                process's monotonic clock; {@code null} to start as soon as the runner is ready
+     */
+    public LoadRunner(LoadPlan plan, RequestSender sender, PowerSensor sensor, LoadShard shard, Instant startAt) {
+        this.shard = Objects.requireNonNull(shard, "shard");
+        this.startAt = startAt;
         this.plan = Objects.requireNonNull(plan, "plan");
         this.sender = Objects.requireNonNull(sender, "sender");
         this.sensor = sensor;
         this.permits = plan.maxInFlight() > 0 ? new Semaphore(plan.maxInFlight()) : null;
         this.closedLoop = plan.arrivals() instanceof ClosedLoop c ? c : null;
+        if (closedLoop != null && !shard.isWhole()) {
+            throw new IllegalArgumentException("a closed loop has no schedule to split into shards, was shard "
+                    + shard + " of " + closedLoop.name() + "; give each process its own closed loop instead");
+        }
         this.ahead = permits == null && sender.sendsAhead() && closedLoop == null;
         this.freeStreams = closedLoop == null ? null : new java.util.concurrent.LinkedBlockingQueue<>();
     }
@@ -155,12 +183,26 @@ public final class LoadRunner implements AutoCloseable {
         d.setDaemon(true);
         d.setPriority(Thread.MAX_PRIORITY);
         dispatcher = d;
-        t0 = System.nanoTime() + START_MARGIN_NANOS;
-        Instant startedAt = Instant.now().plusNanos(START_MARGIN_NANOS);
-        LOG.info("load run starting: {}, workload {}, duration {}, requests {}, in-flight cap {}",
+        Instant startedAt;
+        if (startAt == null) {
+            t0 = System.nanoTime() + START_MARGIN_NANOS;
+            startedAt = Instant.now().plusNanos(START_MARGIN_NANOS);
+        } else {
+            t0 = nanoTimeAt(startAt);
+            startedAt = startAt;
+            long aheadNanos = t0 - System.nanoTime();
+            if (aheadNanos < 0) {
+                throw new IllegalStateException("the start instant " + startAt + " had passed by "
+                        + String.format(java.util.Locale.ROOT, "%.3f", -aheadNanos / 1e6) + " ms when this process "
+                        + "was ready to send; give a start instant further ahead (at least the time every "
+                        + "process needs to start and prepare, e.g. now + 30 s)");
+            }
+        }
+        LOG.info("load run starting: {}, workload {}, duration {}, requests {}, in-flight cap {}{}",
                 plan.arrivals().name(), plan.workload().name(), plan.duration(),
                 plan.maxRequests() < 0 ? "unbounded" : plan.maxRequests(),
-                plan.maxInFlight() == 0 ? "none" : plan.maxInFlight());
+                plan.maxInFlight() == 0 ? "none" : plan.maxInFlight(),
+                (shard.isWhole() ? "" : ", shard " + shard) + (startAt == null ? "" : ", start at " + startAt));
         LoopDelayWatch loopWatch = watchLoop();
         d.start();
 
@@ -257,12 +299,50 @@ public final class LoadRunner implements AutoCloseable {
         return plan.template().withPrompt(prompts.next());
     }
 
+    /** Draws the workload's next prompt without building a request (an arrival of another shard). */
+    private void skipRequest() {
+        if (pendingFirst != null) {
+            pendingFirst = null;
+        } else {
+            prompts.next();
+        }
+    }
+
+    /**
+     * This process's {@link System#nanoTime()} at a wall-clock instant: the wall clock and the
+     * monotonic clock are read together a few times and the pair read closest together is used,
+     * so the mapping's error is the wall clock's own (its offset from the other hosts' clocks,
+     * which NTP or PTP keeps small) plus about a microsecond.
+     */
+    static long nanoTimeAt(Instant when) {
+        long bestSpan = Long.MAX_VALUE;
+        long mid = 0;
+        Instant wall = null;
+        for (int k = 0; k < 7; k++) {
+            long a = System.nanoTime();
+            Instant w = Instant.now();
+            long b = System.nanoTime();
+            if (b - a < bestSpan) {
+                bestSpan = b - a;
+                mid = a + (b - a) / 2;
+                wall = w;
+            }
+        }
+        long untilNanos;
+        try {
+            untilNanos = java.time.Duration.between(wall, when).toNanos();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("start instant " + when + " is too far from now (" + wall + ")", e);
+        }
+        return mid + untilNanos;
+    }
+
     /** The concurrency the sender is told to expect: the in-flight cap, else a few requests. */
     private int warmConcurrency() {
         if (plan.maxInFlight() > 0) {
             return plan.maxInFlight();
         }
-        double rate = plan.arrivals().ratePerSecond();
+        double rate = plan.arrivals().ratePerSecond() / shard.count();
         // a few: about 50 ms worth of arrivals, between 1 and 8 (more are opened as needed)
         return Double.isFinite(rate) && rate > 0 ? (int) Math.max(1, Math.min(8, Math.ceil(rate * 0.05))) : 4;
     }
@@ -384,6 +464,11 @@ public final class LoadRunner implements AutoCloseable {
                 if (measuredOpen && off > windowEndNanos) {
                     measuredOpen = false;
                     finishMeasured();
+                }
+                if (!shard.takes(i)) {
+                    skipRequest(); // another process sends it; its prompt is drawn so the next ones match
+                    i++;
+                    continue;
                 }
                 CompletionRequest request = nextRequest();
                 long due = t0 + off;
