@@ -50,7 +50,10 @@ public final class LineChart {
         }
     }
 
-    record Rule(String label, String colorKey, double value, boolean vertical) {
+    record Rule(String label, String colorKey, double value, boolean vertical, Color color) {
+        Rule(String label, String colorKey, double value, boolean vertical) {
+            this(label, colorKey, value, vertical, null);
+        }
     }
 
     private final String name;
@@ -218,6 +221,20 @@ public final class LineChart {
     }
 
     /**
+     * Adds a vertical dashed line across the data in a given colour, left out of the legend.
+     *
+     * @param label the line's name
+     * @param color the colour
+     * @param x     where
+     * @return a new specification
+     */
+    public LineChart verticalLine(String label, Color color, double x) {
+        List<Rule> r = new ArrayList<>(rules);
+        r.add(new Rule(label, label, x, true, Objects.requireNonNull(color, "color")));
+        return copy(series, r);
+    }
+
+    /**
      * Marks the point with the lowest y over all line and scatter series (for example the energy
      * optimum) with a large marker in its series' colour and a legend entry
      * {@code label: series at x}.
@@ -316,6 +333,32 @@ public final class LineChart {
         style(chart.getStyler());
         chart.getStyler().setXAxisLogarithmic(lx);
         chart.getStyler().setYAxisLogarithmic(ly);
+        chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+        chart.getStyler().setXAxisDecimalPattern("#,##0.###");
+        if (yTicks == null) {
+            chart.getStyler().setYAxisDecimalPattern("#,##0.###");
+        }
+        if (!drawable.isEmpty() && drawable.size() <= 12) {
+            // few points: pad linear axes so points do not sit on the frame and ticks get round values
+            if (!lx) {
+                double[] r = padded(drawable.stream().mapToDouble(Xy::x).min().orElseThrow(),
+                        drawable.stream().mapToDouble(Xy::x).max().orElseThrow());
+                chart.getStyler().setXAxisMin(r[0]).setXAxisMax(r[1]);
+            }
+            if (!ly) {
+                double lo = drawable.stream().mapToDouble(Xy::y).min().orElseThrow();
+                double hi = drawable.stream().mapToDouble(Xy::y).max().orElseThrow();
+                for (Rule rule : rules) {
+                    if (!rule.vertical() && Double.isFinite(rule.value())) {
+                        lo = Math.min(lo, rule.value());
+                        hi = Math.max(hi, rule.value());
+                    }
+                }
+                double[] r = padded(lo, hi);
+                chart.getStyler().setYAxisMin(r[0]).setYAxisMax(r[1]);
+            }
+        }
         if (yTicks != null) {
             chart.getStyler().setyAxisTickLabelsFormattingFunction(yTicks);
         }
@@ -346,7 +389,7 @@ public final class LineChart {
                     xs.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                     xs.setLineStyle(s.dashed() ? dash(2f) : new BasicStroke(2f));
                     if (s.dashed()) {
-                        xs.setMarker(SeriesMarkers.NONE);
+                        xs.setMarker(SeriesMarkers.DIAMOND); // the points on a front stand out behind their own markers
                     }
                 }
             }
@@ -366,7 +409,7 @@ public final class LineChart {
                 double[] xs = r.vertical() ? new double[] {r.value(), r.value()} : new double[] {x0, x1};
                 double[] ys = r.vertical() ? new double[] {y0, y1} : new double[] {r.value(), r.value()};
                 XYSeries line = chart.addSeries(r.label(), xs, ys);
-                Color c = r.vertical() ? MethodColors.of(r.colorKey()) : MethodColors.VERMILLION;
+                Color c = r.color() != null ? r.color() : r.vertical() ? MethodColors.of(r.colorKey()) : MethodColors.VERMILLION;
                 line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
                 line.setLineColor(c);
                 line.setMarker(SeriesMarkers.NONE);
@@ -408,6 +451,17 @@ public final class LineChart {
         }
         String label = String.format(java.util.Locale.ROOT, "%s: %s at %s", minimumLabel, best.name(), num(at.x()));
         return Optional.of(new SeriesSpec(label, best.colorKey(), List.of(at), Kind.MARKER, false));
+    }
+
+    /** [lo, hi] widened by 8 % of the span (or of the value when the span is 0) on each side. */
+    static double[] padded(double lo, double hi) {
+        double span = hi - lo;
+        double pad = span > 0 ? 0.08 * span : Math.max(Math.abs(lo) * 0.1, 1e-9);
+        double a = lo - pad;
+        if (lo >= 0 && a < 0) {
+            a = 0; // a positive quantity keeps a zero floor
+        }
+        return new double[] {a, hi + pad};
     }
 
     static String num(double v) {

@@ -501,12 +501,12 @@ public final class StudyFigures {
             List<Candidate> front = Pareto.front(cs, Candidate::x, Pareto.Sense.MINIMIZE, Candidate::y, Pareto.Sense.MAXIMIZE);
             LineChart chart = LineChart.of("Quality (" + b + ") vs " + what + " at " + levelText(at),
                     axis, b + " score").yLogarithmic(false);
+            chart = chart.dashed("Pareto front", front.stream().map(c -> new Xy(c.x(), c.y())).toList());
             for (Candidate c : cs) {
                 chart = chart.points(c.name(), c.method(), List.of(new Xy(c.x(), c.y())));
             }
-            chart = chart.dashed("Pareto front", front.stream().map(c -> new Xy(c.x(), c.y())).toList());
             out.add(chart.named(file + "-" + LineChart.slug(b), "Quality score (" + b + ") of each configuration "
-                    + "against its " + what + " at " + levelText(at) + "; the dashed line joins the Pareto front (no "
+                    + "against its " + what + " at " + levelText(at) + "; the dashed line and the black diamonds mark the Pareto front (no "
                     + "other configuration has both lower " + what + " and a higher score): "
                     + front.stream().map(Candidate::name).collect(Collectors.joining(", ")) + ".").render());
         }
@@ -623,8 +623,8 @@ public final class StudyFigures {
                 .points("TPOT", MethodColors.VERMILLION, tpot);
         JsonNode w = result.path("window");
         if (w.has("startNanos")) {
-            c = c.verticalLine("window start", "window", w.path("startNanos").asLong() / 1e9)
-                    .verticalLine("window end", "window", w.path("endNanos").asLong() / 1e9);
+            c = c.verticalLine("window start", MethodColors.BLACK, w.path("startNanos").asLong() / 1e9)
+                    .verticalLine("window end", MethodColors.BLACK, w.path("endNanos").asLong() / 1e9);
         }
         return Optional.of(c.named("latency-over-time-" + LineChart.slug(key.configurationId() + "-" + key.rateLabel()),
                 "TTFT (blue) and TPOT (vermillion) of every successful request of run " + key.asString()

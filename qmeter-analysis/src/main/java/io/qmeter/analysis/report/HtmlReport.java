@@ -284,6 +284,7 @@ public final class HtmlReport {
             Set<String> check = new LinkedHashSet<>();
             Set<String> workloads = new TreeSet<>();
             Set<String> lengths = new TreeSet<>();
+            List<Double> durations = new ArrayList<>();
             for (StoredRun r : runs) {
                 JsonNode cfg = r.payload().path("result").path("config");
                 if (cfg.isObject()) {
@@ -298,10 +299,14 @@ public final class HtmlReport {
                                 + "rate ≥ %s %% of the scheduled rate", num(cc.path("maxLagP99Nanos").asDouble() / 1e6, 0),
                                 num(100 * cc.path("minRateFraction").asDouble(), 0)));
                     }
-                    lengths.add(String.format(Locale.ROOT, "%s s of arrivals, %s s warm-up, %s max requests",
-                            num(cfg.path("durationNanos").asDouble() / 1e9, 1), num(cfg.path("warmupNanos").asDouble() / 1e9, 1),
-                            cfg.path("maxRequests").asLong() <= 0 || cfg.path("maxRequests").asLong() == Long.MAX_VALUE
-                                    ? "no" : Long.toString(cfg.path("maxRequests").asLong())));
+                    long dur = cfg.path("durationNanos").asLong(-1);
+                    long max = cfg.path("maxRequests").asLong(-1);
+                    if (dur > 0) {
+                        durations.add(dur / 1e9);
+                    }
+                    if (max > 0 && max != Long.MAX_VALUE) {
+                        lengths.add(max + " requests (warm-up included)");
+                    }
                 }
                 String w = r.labels().get("workload");
                 if (w != null) {
@@ -312,6 +317,11 @@ public final class HtmlReport {
             kv("SLO", slo.isEmpty() ? "none stored with the runs" : String.join(" | ", slo));
             kv("client self-check", check.isEmpty() ? "none stored" : String.join(" | ", check));
             kv("workload", workloads.isEmpty() ? "not labelled" : String.join(", ", workloads));
+            if (!durations.isEmpty()) {
+                double lo = durations.stream().mapToDouble(d -> d).min().orElseThrow();
+                double hi = durations.stream().mapToDouble(d -> d).max().orElseThrow();
+                lengths.add((hi - lo < 0.05 ? num(lo, 1) : num(lo, 1) + " to " + num(hi, 1)) + " s of arrivals (warm-up included)");
+            }
             kv("run length", lengths.isEmpty() ? "not stored" : String.join(" | ", lengths));
             kv("seeds", "each run's seed is in the tables below (derived from the plan's seed and the run's key)");
             out.append("</table></section>\n");

@@ -96,7 +96,7 @@ class StudyFiguresTest {
         Figure gsm = vsTtft.get(0);
         // at 50 %: FP16 70 ms / 0.40, W4A16-INT 65 ms / 0.30: neither dominates
         assertThat(gsm.title()).contains("gsm8k", "50 % of saturation");
-        assertThat(gsm.seriesNames()).containsExactly("FP16", "W4A16-INT", "Pareto front");
+        assertThat(gsm.seriesNames()).containsExactly("Pareto front", "FP16", "W4A16-INT");
         assertThat(gsm.caption()).contains("Pareto front", "W4A16-INT, FP16");
         Figure mmlu = vsTtft.get(1);
         // mmlu: W4A16-INT 65 ms / 0.55 dominates FP16 70 ms / 0.50
