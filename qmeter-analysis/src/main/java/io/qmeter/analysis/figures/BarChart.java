@@ -124,6 +124,7 @@ public final class BarChart {
      * @return the figure
      */
     public Figure render() {
+        Figure.ensureHeadless();
         CategoryChart chart = new CategoryChartBuilder().width(width).height(height).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).theme(Styler.ChartTheme.Matlab).build();
         LineChart.style(chart.getStyler());

@@ -15,7 +15,6 @@ import java.util.Objects;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.VectorGraphicsEncoder;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.knowm.xchart.style.AxesChartStyler;
 
 /**
  * A drawn figure: an XChart chart with its name, caption and what it shows, written as PNG or SVG.
@@ -32,6 +31,11 @@ import org.knowm.xchart.style.AxesChartStyler;
 public final class Figure {
 
     static {
+        ensureHeadless();
+    }
+
+    /** Switches AWT to headless mode unless the JVM chose already; called before any chart is built. */
+    static void ensureHeadless() {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
@@ -235,13 +239,6 @@ public final class Figure {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the figure to " + file + ": " + e, e);
         }
-    }
-
-    static boolean isLog(Chart<?, ?> chart, boolean x) {
-        if (chart.getStyler() instanceof AxesChartStyler s) {
-            return x ? s.isXAxisLogarithmic() : s.isYAxisLogarithmic();
-        }
-        return false;
     }
 
     @Override

@@ -315,6 +315,7 @@ public final class LineChart {
      * @throws IllegalArgumentException when two series share a name
      */
     public Figure render() {
+        Figure.ensureHeadless();
         List<SeriesSpec> all = new ArrayList<>(series);
         Optional<SeriesSpec> min = minimumLabel == null ? Optional.empty() : minimum();
         min.ifPresent(all::add);

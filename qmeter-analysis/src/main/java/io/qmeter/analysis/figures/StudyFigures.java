@@ -413,6 +413,7 @@ public final class StudyFigures {
         if (cells.isEmpty()) {
             return Optional.empty();
         }
+        Figure.ensureHeadless();
         HeatMapChart chart = new HeatMapChartBuilder().width(900).height(Math.max(300, 120 + 55 * rows.size()))
                 .title("Quality change vs " + baseline + " (%)").xAxisTitle("benchmark").yAxisTitle("method")
                 .theme(Styler.ChartTheme.Matlab).build();

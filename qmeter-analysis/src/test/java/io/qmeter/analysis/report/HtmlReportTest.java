@@ -95,6 +95,11 @@ class HtmlReportTest {
             Path out = r.writeTo(dir.resolve("sub/report.html"));
             assertThat(out).isAbsolute().exists();
             assertThat(Files.readString(out)).contains("<title>My &lt;study&gt;</title>");
+            if (out.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                // readable by others as any file the user writes (umask), not owner-only like a temp file
+                assertThat(Files.getPosixFilePermissions(out)).isEqualTo(Files.getPosixFilePermissions(
+                        Files.writeString(dir.resolve("plain.txt"), "x")));
+            }
             try (var files = Files.list(out.getParent())) {
                 assertThat(files).containsExactly(out); // no temporary file left
             }
