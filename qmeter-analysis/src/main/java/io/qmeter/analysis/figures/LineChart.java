@@ -347,7 +347,7 @@ public final class LineChart {
                         drawable.stream().mapToDouble(Xy::x).max().orElseThrow());
                 chart.getStyler().setXAxisMin(r[0]).setXAxisMax(r[1]);
             }
-            if (!ly) {
+            if (!ly && yTicks == null) { // a custom tick format (ranks) keeps XChart's own range
                 double lo = drawable.stream().mapToDouble(Xy::y).min().orElseThrow();
                 double hi = drawable.stream().mapToDouble(Xy::y).max().orElseThrow();
                 for (Rule rule : rules) {
