@@ -3,6 +3,7 @@ package io.qmeter.examples;
 import static java.lang.Double.NaN;
 
 import io.qmeter.QMeter;
+import io.qmeter.analysis.report.HtmlReport;
 import io.qmeter.metrics.Percentile;
 import io.qmeter.metrics.Slo;
 import io.qmeter.store.ResultStore;
@@ -42,7 +43,7 @@ import java.util.Optional;
  * simulated engine. For FP16, W8A16-INT, W4A16-INT, W8A8-FP and W4A8KV4 it finds the saturation
  * point (SLO: P90 TTFT &le; 1 s and P90 TPOT &le; 200 ms) on a ShareGPT-like workload (mean 331
  * input / 231 output tokens), runs 25/50/75/100 % of it over HTTP with an energy window per run,
- * stores every run in SQLite, exports a CSV beside it and prints a table.
+ * stores every run in SQLite, exports a CSV and writes the HTML report beside it and prints a table.
  *
  * <p><b>How the saturation point is found.</b> With {@code --search virtual} (the default), core's
  * {@code SaturationSearch} and {@code SloJudge} search it over a {@link VirtualTimeProbe}: the same
@@ -368,7 +369,7 @@ public final class QuantizationStudy {
     /**
      * Runs the study (virtual-time search) into a folder and prints the table.
      *
-     * @param dir where the SQLite file and the CSV go (created)
+     * @param dir where the SQLite file, the CSV and the HTML report go (created)
      * @param out where to print
      * @return the report
      */
@@ -379,7 +380,7 @@ public final class QuantizationStudy {
     /**
      * Runs the study into a folder and prints the table.
      *
-     * @param dir  where the SQLite file and the CSV go (created)
+     * @param dir  where the SQLite file, the CSV and the HTML report go (created)
      * @param out  where to print
      * @param mode how the saturation point is searched
      * @return the report
@@ -396,14 +397,20 @@ public final class QuantizationStudy {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
         }
+        Path html = dir.resolve(plan.id() + ".html").toAbsolutePath();
+        double reportSeconds;
         try (ResultStore store = ResultStore.sqlite(db); SweepCoordinator c = coordinator(store, out, mode)) {
             report = c.run(plan);
             runs = store.findByPlan(plan.id());
             RunExport.csv(runs, csv);
+            long r0 = System.nanoTime();
+            HtmlReport.of(store).plan(plan.id()).writeTo(html);
+            reportSeconds = (System.nanoTime() - r0) / 1e9;
         }
         printTable(plan, runs, mode, out);
         long failed = runs.stream().filter(r -> r.status() != RunStatus.OK).count();
         out.printf(Locale.ROOT, "%d runs stored (%d not OK) in %s%nCSV: %s%n", runs.size(), failed, db, csv);
+        out.printf(Locale.ROOT, "HTML report: %s (written in %.1f s)%n", html, reportSeconds);
         out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return report;
     }
