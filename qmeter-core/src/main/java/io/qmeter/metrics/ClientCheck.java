@@ -64,7 +64,7 @@ public record ClientCheck(LatencyStats scheduleLag, LatencyStats loopDelay, doub
      * @param window              which records are measured
      * @param targetRatePerSecond the nominal rate
      * @param thresholds          the thresholds
-     * @param loopDelay           the loop delay ({@link io.qmeter.internal.load.LoadOutcome#loopDelay()}), or
+     * @param loopDelay           the loop delay (the load runner's loop-delay sample), or
      *                            {@code null} when not sampled
      * @return the check
      */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.qmeter.client.CompletionRequest;
 import io.qmeter.client.Endpoint;
+import io.qmeter.internal.load.LoadOutcome;
 import io.qmeter.internal.load.LoadRunner;
 import io.qmeter.metrics.RequestRecord;
 import io.qmeter.workload.PromptSpec;
