@@ -246,6 +246,21 @@ final class ConfigurationTask {
         PowerSensor s = sensor();
         if (s != null) {
             l.put("sensor", s.name());
+            String detail = s.capability().detail();
+            if (detail != null && !detail.isBlank()) {
+                l.put("sensor_detail", detail); // for NVML: each GPU's name, UUID and energy support
+            }
+        }
+        if (session != null && session.handle() != null) {
+            Map<String, Object> d = session.handle().describe();
+            Object version = d.get("engineVersion");
+            if (version != null) {
+                l.put("engine_version", version.toString());
+            }
+            Object command = d.get("command");
+            if (command != null) {
+                l.put("engine_command", command.toString());
+            }
         }
         List<Integer> gpus = session == null || session.handle() == null ? List.of() : session.handle().gpuIndices();
         if (!gpus.isEmpty()) {

@@ -73,4 +73,33 @@ public interface EngineDialect {
     default List<String> readinessPaths() {
         return List.of("/health", "/v1/models");
     }
+
+    /**
+     * Where a running server of this engine reports its version: a GET path and the top-level JSON
+     * field that holds it (llama.cpp: {@code /props}, {@code build_info}; vLLM: {@code /version},
+     * {@code version}). Empty when the engine has no such endpoint; the version is then not recorded.
+     *
+     * @return the endpoint, or empty
+     */
+    default java.util.Optional<VersionEndpoint> versionEndpoint() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * A version endpoint.
+     *
+     * @param path  the GET path, starting with {@code /}
+     * @param field the top-level JSON field whose text is the version
+     */
+    record VersionEndpoint(String path, String field) {
+        /** Checks the path. */
+        public VersionEndpoint {
+            if (path == null || !path.startsWith("/")) {
+                throw new IllegalArgumentException("path must start with /, was " + path);
+            }
+            if (field == null || field.isBlank()) {
+                throw new IllegalArgumentException("field must not be blank");
+            }
+        }
+    }
 }

@@ -52,6 +52,9 @@ class LlamaServerStudyIT {
                     .filter(r -> r.key().rateLabel().equals(SweepCoordinator.SATURATION_LABEL)).findFirst().orElseThrow();
             assertThat(search.metrics().get("saturation_rps")).as("%s saturation", s.id()).isPositive();
             for (StoredRun r : mine) {
+                assertThat(r.labels().get("engine_version")).as("%s %s: the server's build_info from GET /props",
+                        s.id(), r.key().rateLabel()).isNotBlank();
+                assertThat(r.labels().get("engine_command")).as("the command line as run").contains("llama-server");
                 assertThat(r.status()).as("%s %s: %s", s.id(), r.key().rateLabel(), r.cause())
                         .isIn(RunStatus.OK, RunStatus.INVALID);
                 if (r != search) {

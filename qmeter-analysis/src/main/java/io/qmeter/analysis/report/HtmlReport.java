@@ -273,7 +273,8 @@ public final class HtmlReport {
                 td(l.getOrDefault("gpu", "?"));
                 td(l.getOrDefault("gpus", "not reported"));
                 td(sensor + (quality.isEmpty() ? "" : " (" + String.join(", ", quality) + ")")
-                        + (devices.isEmpty() ? "" : "; devices " + String.join(", ", devices)));
+                        + (devices.isEmpty() ? "" : "; devices " + String.join(", ", devices))
+                        + (l.containsKey("sensor_detail") ? "; " + l.get("sensor_detail") : ""));
                 td(num(idle, 1));
                 td(sat.map(s -> s.status() == RunStatus.OK ? num(s.metrics().getOrDefault("saturation_rps", Double.NaN), 2)
                         : s.status().name()).orElse("not searched"));
@@ -437,10 +438,16 @@ public final class HtmlReport {
         private void notStored() {
             List<String> notes = new ArrayList<>();
             if (runs.stream().noneMatch(r -> r.labels().containsKey("engine_version"))) {
-                notes.add("The engine's version: the sweep stores the engine kind (label engine), not its version.");
+                notes.add("The engine's version: not reported by these engines (a launched llama.cpp or vLLM "
+                        + "server's version is stored as label engine_version).");
             }
-            notes.add("GPU facts beyond the label gpu and the device indices (clocks, power limit, driver): "
-                    + "the sweep does not store NVML's device facts with the runs.");
+            if (runs.stream().noneMatch(r -> r.labels().containsKey("sensor_detail"))) {
+                notes.add("GPU facts beyond the label gpu and the device indices: no power sensor described the "
+                        + "GPUs (an NVML sensor stores each GPU's name, UUID and energy support as sensor_detail).");
+            } else {
+                notes.add("GPU clocks, power limit and driver: not stored (sensor_detail holds what the power "
+                        + "sensor reported).");
+            }
             if (!figures.hasRequestRecords()) {
                 notes.add("Per-request records: not kept (SweepCoordinator.builder(store).keepRecords(true) keeps "
                         + "them), so there is no latency-over-time figure.");

@@ -169,6 +169,12 @@ public final class LlamaCppDialect implements EngineDialect {
         return FATAL;
     }
 
+    /** {@code GET /props} answers {@code build_info}, e.g. {@code b4520-c392e50} (the snapshot's server.cpp). */
+    @Override
+    public java.util.Optional<VersionEndpoint> versionEndpoint() {
+        return java.util.Optional.of(new VersionEndpoint("/props", "build_info"));
+    }
+
     /**
      * llama.cpp's {@code /metrics} (with {@code --metrics}) names. It has no TTFT or TPOT histograms,
      * only totals ({@code llamacpp:prompt_seconds_total}, {@code llamacpp:tokens_predicted_seconds_total}).

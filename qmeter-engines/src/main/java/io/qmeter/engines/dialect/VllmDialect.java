@@ -170,6 +170,12 @@ public final class VllmDialect extends MappedDialect {
         return FATAL;
     }
 
+    /** vLLM's OpenAI server answers {@code GET /version} with {@code {"version": "..."}}. */
+    @Override
+    public java.util.Optional<VersionEndpoint> versionEndpoint() {
+        return java.util.Optional.of(new VersionEndpoint("/version", "version"));
+    }
+
     /**
      * vLLM's {@code /metrics} names (vLLM 0.10 and later; before, the KV-cache gauge was
      * {@link #LEGACY_KV_CACHE_METRIC}).

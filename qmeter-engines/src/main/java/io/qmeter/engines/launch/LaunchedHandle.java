@@ -59,6 +59,8 @@ public final class LaunchedHandle implements EngineHandle {
     private final CompletableFuture<LaunchFailure> failed = new CompletableFuture<>();
     private final ScheduledExecutorService watchdog;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The server's version, asked once when first described while running; null until then. */
+    private volatile String version;
     // watchdog state, touched by the watchdog thread only
     private long failingSince = -1;
     private int failedProbes;
@@ -203,7 +205,22 @@ public final class LaunchedHandle implements EngineHandle {
         m.put("pid", process.pid());
         m.put("logFile", process.logFile().toString());
         m.put("start", start);
+        String v = version();
+        if (v != null) {
+            m.put("engineVersion", v);
+        }
         return m;
+    }
+
+    /** The version from the dialect's version endpoint, asked once while the process runs. */
+    private String version() {
+        String v = version;
+        if (v == null && process.isAlive()) {
+            v = engine.dialect().versionEndpoint()
+                    .flatMap(e -> Probe.version(plan.baseUrl(), e, engine.options().probeTimeout())).orElse(null);
+            version = v;
+        }
+        return v;
     }
 
     private static String quote(String s) {

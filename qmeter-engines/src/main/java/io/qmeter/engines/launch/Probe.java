@@ -67,6 +67,37 @@ final class Probe {
         return new Health(refused ? Health.Status.DOWN : Health.Status.UNRESPONSIVE, detail.toString());
     }
 
+    /**
+     * The server's version from its version endpoint, or empty when it does not answer 200 with a
+     * JSON object whose field is a non-blank text within the timeout.
+     *
+     * @param baseUrl  the server's base URL
+     * @param endpoint where the version is
+     * @param timeout  the most the request may take
+     * @return the version, or empty
+     */
+    static java.util.Optional<String> version(URI baseUrl, io.qmeter.engines.EngineDialect.VersionEndpoint endpoint,
+                                             Duration timeout) {
+        URI u = URI.create(stripSlash(baseUrl.toString()) + endpoint.path());
+        try {
+            HttpResponse<String> resp = HTTP.send(HttpRequest.newBuilder(u).timeout(timeout).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (resp.statusCode() != 200) {
+                return java.util.Optional.empty();
+            }
+            com.fasterxml.jackson.databind.JsonNode v = JSON.readTree(resp.body()).path(endpoint.field());
+            return v.isValueNode() && !v.asText().isBlank() ? java.util.Optional.of(v.asText())
+                    : java.util.Optional.empty();
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }

@@ -76,6 +76,8 @@ class RealLlamaServerIT {
                         .get(60, TimeUnit.SECONDS);
                 assertThat(r.outcome()).as(r.error()).isEqualTo(Outcome.OK);
             }
+            assertThat(h.describe().get("engineVersion")).as("build_info from GET /props").isNotNull()
+                    .asString().isNotBlank();
             Map<String, Double> m = h.serverMetrics();
             assertThat(m).containsKeys("prompt_tokens_total", "generation_tokens_total", "requests_running");
             assertThat(m.get("generation_tokens_total")).isGreaterThanOrEqualTo(1.0);
