@@ -79,6 +79,8 @@ public final class LoadRunner implements AutoCloseable {
     private final LoadShard shard;
     /** The wall-clock instant of offset 0, or null to start when ready. */
     private final Instant startAt;
+    /** How long the end of a run waits for completions that are being recorded concurrently. */
+    private static final long RECORDING_GRACE_NANOS = 5_000_000_000L;
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final CompletableFuture<Void> cancelledSignal = new CompletableFuture<>();
@@ -234,6 +236,12 @@ public final class LoadRunner implements AutoCloseable {
         }
         sweep(stopped.get() ? "the run was cancelled before the request completed"
                 : "no response within the drain timeout (" + plan.drainTimeout() + ") after the schedule ended");
+        // a completion that took its request out of flight just before the sweep may still be recording
+        // it (finish() does not block, so this is brief): wait, so that no record is missing
+        if (outstanding.get() > 0 && !recorded()) {
+            LOG.warn("{} requests were still being recorded {} ms after the run ended; they are missing from "
+                    + "its records", outstanding.get(), RECORDING_GRACE_NANOS / 1_000_000);
+        }
         if (neverSentAfterNanos != Long.MAX_VALUE) {
             // requests handed ahead but not yet due when the run was cancelled were never sent:
             // the schedule ends where sending stopped
@@ -757,6 +765,19 @@ public final class LoadRunner implements AutoCloseable {
     }
 
     /** Waits for a future or cancellation; true when the future completed. */
+    /** Waits up to the grace time for every request to be recorded (cancellation does not cut it short). */
+    private boolean recorded() {
+        try {
+            allDone.get(RECORDING_GRACE_NANOS, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return allDone.isDone();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return allDone.isDone();
+        }
+    }
+
     private boolean await(CompletableFuture<Void> f, long timeoutNanos) {
         try {
             CompletableFuture.anyOf(f, cancelledSignal).get(timeoutNanos, TimeUnit.NANOSECONDS);
