@@ -77,16 +77,22 @@ public final class SimulatedSaturationGrid {
      * What a generation produced.
      *
      * @param points     the saturation points
+     * @param cells      the cell of each point, in the same order
      * @param skipped    configurations left out, each with its reason
      * @param searches   saturation searches run
      * @param runs       simulations run in all
      * @param wallMillis wall-clock time
      */
-    public record Generated(List<SaturationPoint> points, List<String> skipped, int searches, long runs,
-                            long wallMillis) {
+    public record Generated(List<SaturationPoint> points, List<Cell> cells, List<String> skipped, int searches,
+                            long runs, long wallMillis) {
         /** Copies the lists. */
         public Generated {
             points = List.copyOf(points);
+            cells = List.copyOf(cells);
+            if (cells.size() != points.size()) {
+                throw new IllegalArgumentException("one cell per point: " + cells.size() + " cells, " + points.size()
+                        + " points");
+            }
             skipped = List.copyOf(skipped);
         }
     }
@@ -304,20 +310,22 @@ public final class SimulatedSaturationGrid {
                 futures.add(pool.submit(() -> run(c)));
             }
             List<SaturationPoint> points = new ArrayList<>();
+            List<Cell> pointCells = new ArrayList<>();
             List<String> skipped = new ArrayList<>();
             long runs = 0;
             int searches = 0;
-            for (Future<Object> f : futures) {
-                Object o = f.get();
+            for (int i = 0; i < futures.size(); i++) {
+                Object o = futures.get(i).get();
                 if (o instanceof Outcome out) {
                     points.add(out.point());
+                    pointCells.add(cells.get(i));
                     runs += out.runs();
                     searches++;
                 } else {
                     skipped.add((String) o);
                 }
             }
-            return new Generated(Collections.unmodifiableList(points), skipped, searches, runs,
+            return new Generated(Collections.unmodifiableList(points), pointCells, skipped, searches, runs,
                     (System.nanoTime() - t0) / 1_000_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -339,7 +347,12 @@ public final class SimulatedSaturationGrid {
         } catch (IllegalArgumentException | IllegalStateException e) {
             return c.label() + ": " + e.getMessage();
         }
-        VirtualSaturationSearch.Result r = s.run();
+        VirtualSaturationSearch.Result r;
+        try {
+            r = s.run();
+        } catch (IllegalStateException e) {
+            return c.label() + ": " + e.getMessage();   // e.g. no failing rate up to 4096 req/s for this trace
+        }
         if (!(r.saturationRate() > 0)) {
             return c.label() + ": no passing rate (even " + r.lowestFailRate() + " req/s fails the SLO)";
         }
