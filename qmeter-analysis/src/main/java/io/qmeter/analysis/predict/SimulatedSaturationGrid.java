@@ -192,9 +192,11 @@ public final class SimulatedSaturationGrid {
     }
 
     /**
-     * A copy keeping every k-th cell (a smaller grid that still spans every factor).
+     * A copy keeping about one cell in k, on a diagonal: cell i is kept when {@code (i + i / k) % k
+     * == 0}, so that a factor cycling with period k (the synthetic pairs' 4 output lengths, the 4
+     * TPs) is not always sampled at the same value, as a plain stride would.
      *
-     * @param k at least 1
+     * @param k at least 1 (1 keeps every cell)
      * @return the copy
      */
     public SimulatedSaturationGrid everyKth(int k) {
@@ -202,8 +204,10 @@ public final class SimulatedSaturationGrid {
             throw new IllegalArgumentException("k must be >= 1, was " + k);
         }
         List<Cell> c = new ArrayList<>();
-        for (int i = 0; i < cells.size(); i += k) {
-            c.add(cells.get(i));
+        for (int i = 0; i < cells.size(); i++) {
+            if ((i + i / k) % k == 0) {
+                c.add(cells.get(i));
+            }
         }
         return new SimulatedSaturationGrid(c, requests, precision, seed, threads);
     }
