@@ -192,9 +192,12 @@ public final class SimulatedSaturationGrid {
     }
 
     /**
-     * A copy keeping about one cell in k, on a diagonal: cell i is kept when {@code (i + i / k) % k
-     * == 0}, so that a factor cycling with period k (the synthetic pairs' 4 output lengths, the 4
-     * TPs) is not always sampled at the same value, as a plain stride would.
+     * A smaller grid that still spans every factor. Of the cells with a synthetic workload (label
+     * {@code synthetic-...}) it keeps all 16 length pairs of every ⌈k/2⌉-th method, so that the
+     * held-out-length schemes still see every input and output length with the others; of the
+     * other cells about one in k, on a diagonal: cell i is kept when {@code (i + i / k) % k == 0},
+     * so that a factor cycling with period k (the 4 TPs) is not always sampled at the same value,
+     * as a plain stride would.
      *
      * @param k at least 1 (1 keeps every cell)
      * @return the copy
@@ -203,10 +206,19 @@ public final class SimulatedSaturationGrid {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, was " + k);
         }
+        int methodStride = (k + 1) / 2;
         List<Cell> c = new ArrayList<>();
-        for (int i = 0; i < cells.size(); i++) {
-            if ((i + i / k) % k == 0) {
-                c.add(cells.get(i));
+        int i = 0;
+        for (Cell cell : cells) {
+            if (cell.workload().label().startsWith("synthetic-")) {
+                if (QuantMethod.known().indexOf(cell.method()) % methodStride == 0) {
+                    c.add(cell);
+                }
+            } else {
+                if ((i + i / k) % k == 0) {
+                    c.add(cell);
+                }
+                i++;
             }
         }
         return new SimulatedSaturationGrid(c, requests, precision, seed, threads);

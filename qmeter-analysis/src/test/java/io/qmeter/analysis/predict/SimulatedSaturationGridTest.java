@@ -22,7 +22,9 @@ class SimulatedSaturationGridTest {
     @Test
     void aDiagonalSampleKeepsEveryLengthOfTheSyntheticPairs() {
         List<SimulatedSaturationGrid.Cell> sample = SimulatedSaturationGrid.seedGrid().everyKth(4).cells();
-        assertThat(sample.size()).isBetween(1056 / 4 - 2, 1056 / 4 + 2);
+        // 864 / 4 of the main grid, all 16 pairs of 6 of the 12 methods
+        assertThat(sample.size()).isBetween(864 / 4 - 2 + 96, 864 / 4 + 2 + 96);
+        assertThat(sample).filteredOn(c -> c.workload().label().startsWith("synthetic")).hasSize(96);
         Set<String> synthetic = sample.stream().map(c -> c.workload().label()).filter(l -> l.startsWith("synthetic"))
                 .collect(Collectors.toSet());
         Set<String> outputs = synthetic.stream().map(l -> l.substring(l.lastIndexOf('-') + 1)).collect(Collectors.toSet());
