@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Finds the highest request rate that meets an SLO: bracket, then bisect.
  *
  * <ol>
- *   <li><b>Start.</b> From {@link Builder#initialRate(double) a guess}, or (the default) from a burst
+ *   <li><b>Start.</b> From {@link Builder#initialRate(double) a guess}, from
+ *       {@link Builder#startingBracket(double, double) a starting bracket} (a prediction ± its
+ *       error: the first step after the first probe goes to the bracket's edge), or (the default) from a burst
  *       probe that measures the maximum throughput T and starts at {@code startFraction × T}.</li>
  *   <li><b>Bracket.</b> Multiply the rate by the growth factor (default 2) while probes pass, divide
  *       while they fail, until one rate passes and a higher one fails; stop at
@@ -148,7 +150,7 @@ public final class SaturationSearch {
                         return stop(StopReason.MAX_RATE_PASSES, fmt("the maximum rate %.4g req/s still passes; "
                                 + "raise maxRate to search higher", cfg.maxRate()));
                     }
-                    rate = lo * cfg.growthFactor();
+                    rate = lo * nextStepFactor();
                     double cap = maxThroughput * BURST_CAP;
                     if (cap > lo * (1 + cfg.tolerance()) && cap < rate) {
                         rate = cap; // a sustained rate above the burst throughput is unlikely to pass
@@ -159,7 +161,7 @@ public final class SaturationSearch {
                         return stop(StopReason.NO_PASSING_RATE, fmt("even the minimum rate %.4g req/s fails the SLO",
                                 cfg.minRate()) + lastReason());
                     }
-                    rate = Math.max(hi / cfg.growthFactor(), cfg.minRate());
+                    rate = Math.max(hi / nextStepFactor(), cfg.minRate());
                 }
                 Decision d = evaluate(rate, purpose);
                 if (d == null) {
@@ -177,6 +179,19 @@ public final class SaturationSearch {
                     }
                 }
             }
+        }
+
+        private boolean firstStepTaken;
+
+        /** The starting bracket's factor for the first step after the first probe, then the growth factor. */
+        private double nextStepFactor() {
+            if (!firstStepTaken) {
+                firstStepTaken = true;
+                if (!Double.isNaN(cfg.firstStepFactor())) {
+                    return cfg.firstStepFactor();
+                }
+            }
+            return cfg.growthFactor();
         }
 
         private StopReason pendingStop;
@@ -362,14 +377,21 @@ public final class SaturationSearch {
      * @param maxWallTime      wall-time budget, or null
      * @param ticker           monotonic nanoseconds
      * @param seed             the seed probes' seeds derive from
+     * @param firstStepFactor  factor of the first bracketing step after the first probe (a
+     *                         {@linkplain Builder#startingBracket(double, double) starting bracket}),
+     *                         or NaN to use {@code growthFactor} from the start
      */
     public record Spec(SloPredicate judge, double initialRate, double startFraction, double growthFactor,
                        double tolerance, int maxProbes, int maxRepeats, double lengthenFactor, double minRate,
                        double maxRate, int requestsPerProbe, Duration maxLoadTime, Duration maxWallTime,
-                       LongSupplier ticker, long seed) {
+                       LongSupplier ticker, long seed, double firstStepFactor) {
 
         /** Checks every component; the messages name the setter and the value. */
         public Spec {
+            if (!Double.isNaN(firstStepFactor) && (!(firstStepFactor > 1) || Double.isInfinite(firstStepFactor))) {
+                throw new IllegalArgumentException("the starting bracket's factor must be > 1, was " + firstStepFactor
+                        + "; give startingBracket(low, high) with 0 < low < high");
+            }
             if (!Double.isNaN(initialRate)) {
                 requirePositive("initialRate", initialRate);
             }
@@ -409,10 +431,58 @@ public final class SaturationSearch {
             Objects.requireNonNull(ticker, "ticker");
         }
 
+        /**
+         * The spec without a starting bracket (as before {@code firstStepFactor} existed).
+         *
+         * @param judge            the judge of each probe
+         * @param initialRate      first rate, or NaN for a burst start
+         * @param startFraction    of the burst's throughput to start at, in (0, 2]
+         * @param growthFactor     bracketing factor, &gt; 1
+         * @param tolerance        relative tolerance, in (0, 1)
+         * @param maxProbes        most probes, at least 1
+         * @param maxRepeats       repeats of an undecided probe, at least 0
+         * @param lengthenFactor   requests of a repeat ÷ the previous attempt's, &gt;= 1
+         * @param minRate          lowest rate, &gt; 0
+         * @param maxRate          highest rate, &gt; minRate
+         * @param requestsPerProbe requests of a first probe at a rate, or 0 for the judge's
+         * @param maxLoadTime      planned-load-time budget, or null
+         * @param maxWallTime      wall-time budget, or null
+         * @param ticker           monotonic nanoseconds
+         * @param seed             the seed probes' seeds derive from
+         */
+        public Spec(SloPredicate judge, double initialRate, double startFraction, double growthFactor,
+                    double tolerance, int maxProbes, int maxRepeats, double lengthenFactor, double minRate,
+                    double maxRate, int requestsPerProbe, Duration maxLoadTime, Duration maxWallTime,
+                    LongSupplier ticker, long seed) {
+            this(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats, lengthenFactor,
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, Double.NaN);
+        }
+
+        /**
+         * A copy that starts inside an expected bracket: the first probe at {@code sqrt(low × high)},
+         * the next at {@code high} when it passes or {@code low} when it fails; beyond the bracket
+         * the search steps by {@code growthFactor} as usual.
+         *
+         * @param low  lower end of where the saturation point is expected, &gt; 0
+         * @param high upper end, &gt; low
+         * @return the copy
+         */
+        public Spec withStartingBracket(double low, double high) {
+            requirePositive("startingBracket low", low);
+            requirePositive("startingBracket high", high);
+            if (!(high > low)) {
+                throw new IllegalArgumentException("startingBracket high must be > low, was [" + low + ", " + high
+                        + "]; for a point guess use initialRate(rate)");
+            }
+            return new Spec(judge, Math.sqrt(low * high), startFraction, growthFactor, tolerance, maxProbes,
+                    maxRepeats, lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker,
+                    seed, Math.sqrt(high / low));
+        }
+
         /** The defaults of {@link SaturationSearch#builder()}. */
         static Spec defaults() {
             return new Spec(null, Double.NaN, 0.75, 2, 0.05, 8, 1, 2, 0.01, 100_000, 0, null, null,
-                    System::nanoTime, 0);
+                    System::nanoTime, 0, Double.NaN);
         }
 
         /**
@@ -424,7 +494,7 @@ public final class SaturationSearch {
         public Spec withJudge(SloPredicate v) {
             return new Spec(Objects.requireNonNull(v, "judge"), initialRate, startFraction, growthFactor, tolerance,
                     maxProbes, maxRepeats, lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime,
-                    maxWallTime, ticker, seed);
+                    maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -436,7 +506,7 @@ public final class SaturationSearch {
          */
         public Spec withStart(double v, double fraction) {
             return new Spec(judge, v, fraction, growthFactor, tolerance, maxProbes, maxRepeats, lengthenFactor,
-                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -447,7 +517,7 @@ public final class SaturationSearch {
          */
         public Spec withGrowthFactor(double v) {
             return new Spec(judge, initialRate, startFraction, v, tolerance, maxProbes, maxRepeats, lengthenFactor,
-                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -458,7 +528,7 @@ public final class SaturationSearch {
          */
         public Spec withTolerance(double v) {
             return new Spec(judge, initialRate, startFraction, growthFactor, v, maxProbes, maxRepeats, lengthenFactor,
-                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -469,7 +539,7 @@ public final class SaturationSearch {
          */
         public Spec withMaxProbes(int v) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, v, maxRepeats, lengthenFactor,
-                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -481,7 +551,7 @@ public final class SaturationSearch {
          */
         public Spec withRepeats(int repeats, double lengthen) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, repeats, lengthen,
-                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+                    minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -493,7 +563,7 @@ public final class SaturationSearch {
          */
         public Spec withRateRange(double min, double max) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
-                    lengthenFactor, min, max, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed);
+                    lengthenFactor, min, max, requestsPerProbe, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -504,7 +574,7 @@ public final class SaturationSearch {
          */
         public Spec withRequestsPerProbe(int v) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
-                    lengthenFactor, minRate, maxRate, v, maxLoadTime, maxWallTime, ticker, seed);
+                    lengthenFactor, minRate, maxRate, v, maxLoadTime, maxWallTime, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -516,7 +586,7 @@ public final class SaturationSearch {
          */
         public Spec withBudgets(Duration load, Duration wall) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
-                    lengthenFactor, minRate, maxRate, requestsPerProbe, load, wall, ticker, seed);
+                    lengthenFactor, minRate, maxRate, requestsPerProbe, load, wall, ticker, seed, firstStepFactor);
         }
 
         /**
@@ -527,7 +597,7 @@ public final class SaturationSearch {
          */
         public Spec withTicker(LongSupplier v) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
-                    lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, v, seed);
+                    lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, v, seed, firstStepFactor);
         }
 
         /**
@@ -538,7 +608,7 @@ public final class SaturationSearch {
          */
         public Spec withSeed(long v) {
             return new Spec(judge, initialRate, startFraction, growthFactor, tolerance, maxProbes, maxRepeats,
-                    lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, v);
+                    lengthenFactor, minRate, maxRate, requestsPerProbe, maxLoadTime, maxWallTime, ticker, v, firstStepFactor);
         }
     }
 
@@ -609,7 +679,29 @@ public final class SaturationSearch {
          */
         public Builder initialRate(double ratePerSecond) {
             requirePositive("initialRate", ratePerSecond);
-            return new Builder(spec.withStart(ratePerSecond, spec.startFraction()));
+            return new Builder(withoutBracket(spec.withStart(ratePerSecond, spec.startFraction())));
+        }
+
+        /**
+         * Starts inside the bracket where the saturation point is expected, for example a
+         * prediction ± its typical error: the first probe is at {@code sqrt(low × high)}, the
+         * next at {@code high} when it passes or at {@code low} when it fails, so a right guess
+         * brackets the point in two probes; past the bracket's edge the search grows or shrinks
+         * by {@link #growthFactor(double)} as usual, so a wrong guess costs a few probes more,
+         * never a wrong answer. Replaces an earlier {@link #initialRate(double)} or burst start.
+         *
+         * <pre>{@code
+         * double predicted = 12.0;                       // req/s, e.g. from a model
+         * SaturationSearch s = SaturationSearch.builder().slo(slo)
+         *         .startingBracket(predicted / 1.1, predicted * 1.1).build();
+         * }</pre>
+         *
+         * @param low  lower end, req/s, &gt; 0
+         * @param high upper end, req/s, &gt; low
+         * @return a new builder
+         */
+        public Builder startingBracket(double low, double high) {
+            return new Builder(spec.withStartingBracket(low, high));
         }
 
         /**
@@ -619,7 +711,13 @@ public final class SaturationSearch {
          * @return a new builder
          */
         public Builder startFromMaxThroughput(double fraction) {
-            return new Builder(spec.withStart(Double.NaN, fraction));
+            return new Builder(withoutBracket(spec.withStart(Double.NaN, fraction)));
+        }
+
+        private static Spec withoutBracket(Spec s) {
+            return new Spec(s.judge(), s.initialRate(), s.startFraction(), s.growthFactor(), s.tolerance(),
+                    s.maxProbes(), s.maxRepeats(), s.lengthenFactor(), s.minRate(), s.maxRate(), s.requestsPerProbe(),
+                    s.maxLoadTime(), s.maxWallTime(), s.ticker(), s.seed());
         }
 
         /**

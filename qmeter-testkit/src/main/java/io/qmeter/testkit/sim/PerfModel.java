@@ -13,11 +13,13 @@ package io.qmeter.testkit.sim;
  * per-layer overhead. Then the LM head for the sequences that sample, then a fixed per-iteration
  * overhead.
  *
- * <p>Power per GPU: {@code idle + busy + flopWatts × flopUtil + bandwidthWatts × bandwidthUtil},
- * capped at TDP, where the utilisations are the time the iteration would need at 100 % of peak
- * divided by its modelled time (the time KV dequantization adds to attention counts as compute:
- * the CUDA cores are issuing conversion instructions). The coefficients are fractions of TDP fitted to the H100
- * calibration (see {@link #BUSY_FRACTION}).
+ * <p>Power per GPU while kernels run: {@code idle + busy + flopWatts × flopUtil + bandwidthWatts ×
+ * bandwidthUtil}, capped at TDP, where the utilisations are the time the kernels would need at 100 %
+ * of peak divided by their modelled time (the time KV dequantization adds counts as compute at
+ * {@link #KV_DEQUANT_POWER_WEIGHT}); during the
+ * iteration's host overhead the GPU draws loaded-idle power ({@link #LOADED_IDLE_FACTOR} × idle).
+ * The iteration's power is the time-weighted mean of the two. The coefficients are fractions of
+ * TDP fitted to the H100 calibration (see {@link #BUSY_FRACTION}).
  */
 final class PerfModel {
 
@@ -36,6 +38,22 @@ final class PerfModel {
      * matmul loop drew 590 W at about 70 % of dense peak: (590 − 303) / 0.7 = 410 W = 0.586 × 700.
      */
     static final double FLOP_FRACTION = 410.0 / 700;
+    /**
+     * Power of a GPU whose serving engine is up but runs no kernel (its host is scheduling,
+     * sampling, detokenizing), as a multiple of bare idle power: the H200 run of
+     * docs/gpu-llamacpp.md drew 80 W bare and 123–130 W idle with the server loaded: 125 / 80.
+     * The per-iteration host overhead is charged at this power, not at a busy GPU's.
+     */
+    static final double LOADED_IDLE_FACTOR = 125.0 / 80;
+    /**
+     * Weight of the time KV dequantization adds to attention, as tensor-core-equivalent work for
+     * power: the conversion runs on CUDA cores, which draw less than busy tensor cores. Fitted to the
+     * H100 calibration's Q4_0 + KV q8_0 rows against Q4_0 (llama.cpp-like efficiencies, 512 / 128
+     * tokens): measured +21 / +22 / +42 W at 4 / 16 / 64 streams; the model gives +2 / +3 / +3 W at
+     * 0.3, about +14 / +29 / +44 W at 0.5, +45 / +84 / +107 W at 1 (the previous model's choice).
+     * Not reproduced: at one stream the measured power fell (334 against 370 W).
+     */
+    static final double KV_DEQUANT_POWER_WEIGHT = 0.5;
 
     private final SimConfig config;
     private final int layers;
@@ -143,17 +161,24 @@ final class PerfModel {
         double lmFlops = 2 * s.logits * vocab * h / tp;
         double lmBytes = lmHeadBytes + s.logits * vocab / tp * 4;
         double lmSec = Math.max(lmFlops / (fp16Peak * effF), lmBytes / (bw * effB));
-        double totalSec = layers * layerSec + lmSec + config.iterationOverheadNanos() * 1e-9;
+        double kernelSec = layers * layerSec + lmSec;
+        double hostSec = config.iterationOverheadNanos() * 1e-9;
+        double totalSec = kernelSec + hostSec;
 
-        // KV dequantization keeps the CUDA cores issuing while attention streams the cache: the time it
-        // adds to attention counts as compute-busy for power (the calibration's q8_0 KV cost energy)
+        // Power (energy model v2): the utilisations are those of the kernels' own time; the time KV
+        // dequantization adds to attention counts as compute at KV_DEQUANT_POWER_WEIGHT (CUDA cores,
+        // not tensor cores); the host overhead between kernels draws loaded-idle power.
         double kvDequantSec = kvOverhead > 1 ? (apBytes + adBytes) * (kvOverhead - 1) / (bw * effAttnB) : 0;
-        double idealCompute = layers * (linCompute + (apFlops + adFlops) / fp16Peak + kvDequantSec)
-                + lmFlops / fp16Peak;
+        double idealCompute = layers * (linCompute + (apFlops + adFlops) / fp16Peak
+                + KV_DEQUANT_POWER_WEIGHT * kvDequantSec) + lmFlops / fp16Peak;
         double idealMemory = (layers * (linBytes + apBytes + adBytes + kvWrite) + lmBytes) / bw;
+        double kernelFlopUtil = Math.min(1, idealCompute / kernelSec);
+        double kernelBandwidthUtil = Math.min(1, idealMemory / kernelSec);
+        double kernelWatts = wattsFor(kernelFlopUtil, kernelBandwidthUtil);
+        double hostWatts = Math.min(kernelWatts, idleWatts * LOADED_IDLE_FACTOR);
         lastFlopUtil = Math.min(1, idealCompute / totalSec);
         lastBandwidthUtil = Math.min(1, idealMemory / totalSec);
-        lastWatts = wattsFor(lastFlopUtil, lastBandwidthUtil);
+        lastWatts = (kernelWatts * kernelSec + hostWatts * hostSec) / totalSec;
         return Math.max(1, Math.round(totalSec * 1e9));
     }
 

@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Finds a configuration's saturation point in virtual time: the highest Poisson request rate whose
  * run meets the SLO (P90 TTFT and P90 TPOT under thresholds), with core's
- * {@link SaturationSearch}: doubling from 1 req/s to bracket it, then bisecting (geometrically).
+ * {@link SaturationSearch}: doubling from 1 req/s (or from a
+ * {@linkplain Builder#startingBracket(double, double) starting bracket}) to bracket it, then
+ * bisecting (geometrically).
  * Every run uses the same seed (same lengths, proportional gaps), so the SLO figures
  * change smoothly with the rate, and the verdict is exact for that trace (the nearest-rank P90s,
  * no confidence intervals). The runs are those of a {@link VirtualTimeProbe} with a fixed seed;
@@ -36,6 +38,8 @@ public final class VirtualSaturationSearch {
     private final long ttftP90LimitNanos;
     private final long tpotP90LimitNanos;
     private final double relativePrecision;
+    private final double bracketLow;
+    private final double bracketHigh;
 
     private VirtualSaturationSearch(Builder b) {
         this.config = b.config;
@@ -45,6 +49,8 @@ public final class VirtualSaturationSearch {
         this.ttftP90LimitNanos = b.ttftP90LimitNanos;
         this.tpotP90LimitNanos = b.tpotP90LimitNanos;
         this.relativePrecision = b.relativePrecision;
+        this.bracketLow = b.bracketLow;
+        this.bracketHigh = b.bracketHigh;
     }
 
     /**
@@ -118,9 +124,12 @@ public final class VirtualSaturationSearch {
         };
         SloPredicate verdict = r -> r.verdict() == Decision.PASS ? Judgement.pass("meets the SLO")
                 : Judgement.fail("misses the SLO (P90 TTFT, P90 TPOT or a rejected request)");
-        SearchResult s = SaturationSearch.builder().judge(verdict).initialRate(1).growthFactor(2)
-                .tolerance(relativePrecision).maxProbes(10_000).repeatUndecided(0, 1).rateRange(0.01, 4096)
-                .build().run(probe);
+        SaturationSearch.Builder sb = SaturationSearch.builder().judge(verdict).initialRate(1).growthFactor(2)
+                .tolerance(relativePrecision).maxProbes(10_000).repeatUndecided(0, 1).rateRange(0.01, 4096);
+        if (!Double.isNaN(bracketLow)) {
+            sb = sb.startingBracket(bracketLow, bracketHigh);
+        }
+        SearchResult s = sb.build().run(probe);
         switch (s.stopReason()) {
             case CONVERGED:
                 return new Result(s.saturationRate(), s.lowestFailingRate(), byRate.get(s.saturationRate()),
@@ -156,6 +165,8 @@ public final class VirtualSaturationSearch {
         private long ttftP90LimitNanos = 1_000_000_000L;
         private long tpotP90LimitNanos = 200_000_000L;
         private double relativePrecision = 0.01;
+        private double bracketLow = Double.NaN;
+        private double bracketHigh = Double.NaN;
 
         private Builder(SimConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");
@@ -255,6 +266,26 @@ public final class VirtualSaturationSearch {
             b.tpotP90LimitNanos = tpotP90LimitNanos;
             b.relativePrecision = relativePrecision;
             return b;
+        }
+
+        /**
+         * Starts inside the bracket where the saturation point is expected (a prediction ± its
+         * error) instead of doubling from 1 req/s: core's
+         * {@link SaturationSearch.Builder#startingBracket(double, double)}. A wrong bracket costs
+         * probes, not accuracy.
+         *
+         * @param low  lower end, req/s, in [0.01, 4096)
+         * @param high upper end, req/s, in (low, 4096]
+         * @return this builder
+         */
+        public Builder startingBracket(double low, double high) {
+            if (!(low >= 0.01 && high > low && high <= 4096)) {
+                throw new IllegalArgumentException("startingBracket must satisfy 0.01 <= low < high <= 4096, was ["
+                        + low + ", " + high + "]");
+            }
+            this.bracketLow = low;
+            this.bracketHigh = high;
+            return this;
         }
 
         /**
