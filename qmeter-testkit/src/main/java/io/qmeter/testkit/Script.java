@@ -1,7 +1,6 @@
 package io.qmeter.testkit;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -145,7 +144,7 @@ public record Script(Duration ttft, List<Duration> gaps, int tokens, int tokensP
          */
         public Builder gaps(List<Duration> ds) {
             Builder b = copy();
-            b.gaps = new ArrayList<>(ds);
+            b.gaps = List.copyOf(ds);
             return b;
         }
 

@@ -85,4 +85,45 @@ class BuilderCopyOnWriteTest {
         assertThat(more.toString()).contains("3000 requests, seed 9");
         assertThat(plain.toString()).contains("2000 requests, seed 1");
     }
+
+    /**
+     * Every field of every builder survives {@code copy()}: a field added later but left out of
+     * {@code copy()} would be dropped by the next setter (this failed for the starting bracket).
+     */
+    @Test
+    void copyKeepsEveryFieldOfEveryBuilder() throws Exception {
+        Object[] builders = {SimulatedEngine.builder().model("Llama-2-13B").quantization("W8A8-INT").port(1234)
+                .servedModelName("served").seed(5).dialect(Dialect.LLAMA_CPP).onCrash(() -> { }),
+                ScriptedEngine.builder().model("m").port(99).contextLength(512).recordRequests(false)
+                        .dialect(Dialect.LLAMA_CPP).dispatcher(r -> Script.immediate()),
+                FaultPlan.builder().seed(3).crashAfterRequests(9).crashAt(Duration.ofSeconds(2))
+                        .on(1, Fault.httpStatus(500)).withProbability(0.5, Fault.hang()),
+                Script.builder().ttft(Duration.ofMillis(3)).tokens(7).tokensPerChunk(2).noUsage()
+                        .finishReason("length").status(503, "busy").fault(Fault.hang()),
+                SimConfig.builder().model("Llama-2-13B").tensorParallel(2).maxNumSeqs(32).blockSize(32)
+                        .flopEfficiency(0.5).seed(4),
+                VirtualSaturationSearch.builder(SimConfig.builder().build()).requests(300).seed(8)
+                        .relativePrecision(0.02).startingBracket(2, 9)};
+        for (Object b : builders) {
+            java.lang.reflect.Method copy = b.getClass().getDeclaredMethod("copy");
+            copy.setAccessible(true);
+            Object c = copy.invoke(b);
+            for (java.lang.reflect.Field f : b.getClass().getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+                    continue;
+                }
+                f.setAccessible(true);
+                Object original = f.get(b);
+                Object copied = f.get(c);
+                if (java.lang.reflect.Modifier.isFinal(f.getModifiers())
+                        && (original instanceof java.util.Collection || original instanceof java.util.Map)) {
+                    // a builder's own mutable collection: the copy must have its own
+                    assertThat(copied).as("%s.%s", b.getClass().getName(), f.getName()).isEqualTo(original)
+                            .isNotSameAs(original);
+                } else {
+                    assertThat(copied).as("%s.%s", b.getClass().getName(), f.getName()).isEqualTo(original);
+                }
+            }
+        }
+    }
 }

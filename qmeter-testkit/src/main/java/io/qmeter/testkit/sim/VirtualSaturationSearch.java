@@ -265,6 +265,8 @@ public final class VirtualSaturationSearch {
             b.ttftP90LimitNanos = ttftP90LimitNanos;
             b.tpotP90LimitNanos = tpotP90LimitNanos;
             b.relativePrecision = relativePrecision;
+            b.bracketLow = bracketLow;
+            b.bracketHigh = bracketHigh;
             return b;
         }
 
@@ -276,16 +278,17 @@ public final class VirtualSaturationSearch {
          *
          * @param low  lower end, req/s, in [0.01, 4096)
          * @param high upper end, req/s, in (low, 4096]
-         * @return this builder
+         * @return a new builder
          */
         public Builder startingBracket(double low, double high) {
             if (!(low >= 0.01 && high > low && high <= 4096)) {
                 throw new IllegalArgumentException("startingBracket must satisfy 0.01 <= low < high <= 4096, was ["
                         + low + ", " + high + "]");
             }
-            this.bracketLow = low;
-            this.bracketHigh = high;
-            return this;
+            Builder b = copy();
+            b.bracketLow = low;
+            b.bracketHigh = high;
+            return b;
         }
 
         /**
