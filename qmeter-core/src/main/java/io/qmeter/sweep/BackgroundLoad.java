@@ -17,14 +17,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The open-loop background load of a quality score under load: the plan's workload at Poisson
  * arrivals of the given rate, run through the configuration's load machinery on its own thread
- * while the engine is watched. It lasts exactly as long as it is needed: the workload is wrapped so
- * that it ends when {@link #stop()} is called (the load run then ends at its last dispatched request,
- * which is where its measured window ends), with {@link #MAX_DURATION} as a safety cap.
+ * while the engine is watched. It lasts as long as it is needed: the workload is wrapped so that it
+ * ends once {@link #stop()} was called (the benchmark is done) and at least the plan's measured
+ * requests were sent (the load run then ends at its last dispatched request, which is where its
+ * measured window ends), with {@link #MAX_DURATION} as a safety cap.
  */
 final class BackgroundLoad implements AutoCloseable {
 
@@ -42,13 +43,15 @@ final class BackgroundLoad implements AutoCloseable {
      *
      * @param warmupRequests requests it sends before {@link #awaitWarmup()} returns (at least 1); they
      *                       are left out of its measured window
+     * @param minMeasured    requests it sends after the warm-up at least, however soon the benchmark ends
      */
-    BackgroundLoad(ConfigurationTask task, EngineWatch watch, double rate, long seed, int warmupRequests) {
+    BackgroundLoad(ConfigurationTask task, EngineWatch watch, double rate, long seed, int warmupRequests,
+                   long minMeasured) {
         this.rt = task.rt;
         this.watch = watch;
         int warm = Math.max(1, warmupRequests);
         // the load run draws its first prompt before it starts: warm + 1 drawn = warm handed to the sender
-        this.workload = new Stoppable(task.workload, warm + 1);
+        this.workload = new Stoppable(task.workload, warm + 1, warm + 1 + Math.max(0, minMeasured));
         LoadRunBuilder b = task.base(watch).workload(workload).arrivals(QMeter.poisson(rate)).seed(seed)
                 .duration(MAX_DURATION).warmup(Duration.ofNanos(Math.round(warm / rate * 1e9)))
                 .slo(task.plan.slo());
@@ -96,7 +99,10 @@ final class BackgroundLoad implements AutoCloseable {
         }
     }
 
-    /** Ends the background's schedule (requests in flight complete); notes whether it was still running. */
+    /**
+     * Lets the background's schedule end (once its minimum of measured requests is sent; requests in
+     * flight complete); notes whether it was still running.
+     */
     void stop() {
         if (!workload.stopped.getAndSet(true)) {
             stoppedWhileRunning = !result.isDone() && !workload.exhausted;
@@ -138,10 +144,11 @@ final class BackgroundLoad implements AutoCloseable {
         }
     }
 
-    /** Stops the load and waits a little for it, so that it does not outlive its attempt unnoticed. */
+    /** Ends the load at once and waits a little for it, so that it does not outlive its attempt unnoticed. */
     @Override
     public void close() {
         stop();
+        workload.ended.set(true);
         try {
             result.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException | CancellationException e) {
@@ -155,14 +162,17 @@ final class BackgroundLoad implements AutoCloseable {
     private static final class Stoppable implements Workload {
         private final Workload inner;
         final AtomicBoolean stopped = new AtomicBoolean();
-        final AtomicInteger drawn = new AtomicInteger();
+        final AtomicBoolean ended = new AtomicBoolean();
+        final AtomicLong drawn = new AtomicLong();
         final CountDownLatch warmedUp = new CountDownLatch(1);
-        private final int warmDraws;
+        private final long warmDraws;
+        private final long minDraws;
         volatile boolean exhausted;
 
-        Stoppable(Workload inner, int warmDraws) {
+        Stoppable(Workload inner, long warmDraws, long minDraws) {
             this.inner = inner;
             this.warmDraws = warmDraws;
+            this.minDraws = minDraws;
         }
 
         @Override
@@ -181,7 +191,7 @@ final class BackgroundLoad implements AutoCloseable {
             return new Iterator<>() {
                 @Override
                 public boolean hasNext() {
-                    if (stopped.get()) {
+                    if (ended.get() || stopped.get() && drawn.get() >= minDraws) {
                         return false;
                     }
                     boolean more = it.hasNext();

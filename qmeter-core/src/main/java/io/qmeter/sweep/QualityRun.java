@@ -144,12 +144,12 @@ final class QualityRun {
      * Scores the benchmark while the plan's workload runs as an open-loop Poisson background at
      * {@code rate}: the background starts first, the benchmark once the background's warm-up requests
      * (the plan's {@code runLength.warmupRequests}, at least 1) are sent, and the background's schedule
-     * ends when the benchmark is done (its measured window is the benchmark's time).
+     * ends when the benchmark is done and at least one plan run's worth of measured requests was sent.
      */
     private Loaded runUnderLoad(QualityBenchmark b, EngineSession session, double rate) {
         try (EngineWatch watch = session.newWatch(rt.cfg.runRequestTimeout);
              BackgroundLoad bg = new BackgroundLoad(task, watch, rate, task.plan.seedFor(q.key()),
-                     task.plan.runLength().warmupRequests())) {
+                     task.plan.runLength().warmupRequests(), minMeasured(rate))) {
             bg.awaitWarmup();
             QualityScore s;
             try {
@@ -160,6 +160,15 @@ final class QualityRun {
             RunResult rr = bg.join(Duration.ZERO);
             return new Loaded(s, rr, bg.covered(), rate);
         }
+    }
+
+    /**
+     * The background's measured requests at least: as many as one of the plan's runs measures (its
+     * request count, or its duration at this rate), so that its latency is as well founded as theirs.
+     */
+    private long minMeasured(double rate) {
+        RunLength len = task.plan.runLength();
+        return len.isTimed() ? (long) Math.ceil(rate * len.duration().toNanos() / 1e9) : len.requests();
     }
 
     /** The idle score of this step, as stored (for a loaded score's comparison), if one with items is. */
