@@ -25,10 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-configuration task: starts the configuration's engine, scores its quality steps
- * ({@link QualityRun}), measures its idle power, finds
- * its saturation point when a relative rate needs it ({@link SaturationStep}) and runs its pending
- * points one after another ({@link PointRun}); then stops the engine.
+ * The per-configuration task: starts the configuration's engine, scores its quality steps on the
+ * idle engine ({@link QualityRun}), measures its idle power, finds its saturation point when a
+ * relative rate or background load needs it ({@link SaturationStep}), scores the quality steps under
+ * their background loads and runs its pending points one after another ({@link PointRun}); then
+ * stops the engine.
  */
 final class ConfigurationTask {
 
@@ -117,19 +118,30 @@ final class ConfigurationTask {
                 failAll(e.getMessage(), e.logTail);
                 return;
             }
+            List<QualityPoint> loaded = pendingQuality.stream().filter(q -> q.background().isPresent()).toList();
             for (QualityPoint q : pendingQuality) {
                 if (rt.isCancelled()) {
                     return;
                 }
-                new QualityRun(this, q).run();
+                if (q.background().isEmpty()) {
+                    new QualityRun(this, q).run();
+                }
             }
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() && loaded.isEmpty()) {
                 return;
             }
             measureIdle();
-            boolean needsSaturation = pending.stream().anyMatch(p -> p.rate().isRelative());
+            boolean needsSaturation = pending.stream().anyMatch(p -> p.rate().isRelative())
+                    || loaded.stream().anyMatch(q -> q.background().get().isRelative());
             if (needsSaturation) {
                 new SaturationStep(this).run();
+            }
+            // scores under a background load: after the search (a fraction needs its saturation point)
+            for (QualityPoint q : loaded) {
+                if (rt.isCancelled()) {
+                    return;
+                }
+                new QualityRun(this, q).run();
             }
             for (PlanPoint p : pending) {
                 if (rt.isCancelled()) {

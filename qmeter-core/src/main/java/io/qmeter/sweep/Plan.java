@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -159,6 +160,7 @@ public record Plan(String id, String description, List<EngineSettings> configura
 
     private static List<String> qualityProblems(List<RatePoint> rates, List<QualityStep> quality) {
         List<String> p = new ArrayList<>();
+        boolean searched = rates != null && rates.stream().anyMatch(r -> r != null && r.isRelative());
         Set<String> labels = new HashSet<>();
         labels.add(SweepCoordinator.SATURATION_LABEL);
         if (rates != null) {
@@ -168,9 +170,26 @@ public record Plan(String id, String description, List<EngineSettings> configura
             QualityStep q = quality.get(i);
             if (q == null) {
                 p.add("quality[" + i + "]: expected a quality step, was null");
-            } else if (!labels.add(q.label())) {
-                p.add("quality[" + i + "].label: expected a label distinct from the rates', \"saturation\" and the "
-                        + "other quality steps', was \"" + q.label() + "\" again; give the step its own \"label\"");
+            } else {
+                if (!labels.add(q.label())) {
+                    p.add("quality[" + i + "].label: expected a label distinct from the rates', \"saturation\" and "
+                            + "the other quality steps', was \"" + q.label() + "\" again; give the step its own "
+                            + "\"label\"");
+                }
+                for (RatePoint r : q.underLoad()) {
+                    if (!labels.add(q.loadedLabel(r))) {
+                        p.add("quality[" + i + "].underLoad: the key label \"" + q.loadedLabel(r) + "\" of its score "
+                                + "under " + r.label() + " is another step's or rate's label; give the step its own "
+                                + "\"label\"");
+                    }
+                }
+                if (!searched && q.underLoad().stream().anyMatch(RatePoint::isRelative)) {
+                    p.add("quality[" + i + "].underLoad: a fraction of saturation needs the plan's saturation search, "
+                            + "which runs only when \"rates\" has \"fractionOfSaturation\", was "
+                            + q.underLoad().stream().filter(RatePoint::isRelative).map(RatePoint::label).toList()
+                            + " without one; add rates.fractionOfSaturation or give absolute background rates in "
+                            + "\"underLoadRps\"");
+                }
             }
         }
         return p;
@@ -193,7 +212,8 @@ public record Plan(String id, String description, List<EngineSettings> configura
 
     /**
      * Expands the quality steps: configuration-major, then step, in plan order; each is stored under
-     * {@code plan/configuration/<step label>/0}.
+     * {@code plan/configuration/<step label>/0}, and right after it come its scores under background
+     * load ({@link QualityStep#underLoad()}), stored under {@code plan/configuration/<step label>-under-<rate label>/0}.
      *
      * @return the quality points, empty when the plan has no quality step
      */
@@ -202,6 +222,9 @@ public record Plan(String id, String description, List<EngineSettings> configura
         for (EngineSettings c : configurations) {
             for (QualityStep q : quality) {
                 out.add(new QualityPoint(new RunKey(id, c.id(), q.label(), 0), c, q));
+                for (RatePoint r : q.underLoad()) {
+                    out.add(new QualityPoint(new RunKey(id, c.id(), q.loadedLabel(r), 0), c, q, Optional.of(r)));
+                }
             }
         }
         return List.copyOf(out);

@@ -33,7 +33,8 @@ final class PlanJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> QUALITY_FIELDS = List.of("benchmark", "label", "dataset", "maxItems", "seed",
-            "fewShot", "concurrency", "maxTokens", "temperature", "samples", "requestTimeout", "executionTimeout");
+            "fewShot", "concurrency", "maxTokens", "temperature", "samples", "requestTimeout", "executionTimeout",
+            "underLoad", "underLoadRps");
     private static final List<String> CONFIG_FIELDS = List.of("engine", "model", "quantization", "tensorParallel",
             "gpu", "extraArgs");
 
@@ -370,6 +371,9 @@ final class PlanJson {
         Long samples = integer(n, "samples", path, false, v -> v >= 1 && v <= 100_000, "an integer >= 1");
         Duration requestTimeout = n.has("requestTimeout") ? duration(n, "requestTimeout", path, true) : null;
         Duration executionTimeout = n.has("executionTimeout") ? duration(n, "executionTimeout", path, true) : null;
+        List<RatePoint> underLoad = new ArrayList<>();
+        backgroundRates(n, "underLoadRps", path, false, underLoad);
+        backgroundRates(n, "underLoad", path, true, underLoad);
         if (problems.size() > before) {
             return null;
         }
@@ -381,7 +385,27 @@ final class PlanJson {
                 requestTimeout == null ? d.requestTimeout() : requestTimeout,
                 executionTimeout == null ? d.executionTimeout() : executionTimeout,
                 samples == null ? d.samples() : samples.intValue(), dataset == null ? null : Path.of(dataset),
-                fewShot == null ? d.fewShot() : fewShot.intValue())));
+                fewShot == null ? d.fewShot() : fewShot.intValue()), underLoad));
+    }
+
+    /** A quality step's background rates: {@code underLoad} fractions of saturation or {@code underLoadRps}. */
+    private void backgroundRates(JsonNode n, String field, String path, boolean fraction, List<RatePoint> out) {
+        JsonNode arr = n.get(field);
+        String p = path + "." + field;
+        if (arr == null || !isArray(arr, p)) {
+            return;
+        }
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode v = arr.get(i);
+            double x = v.asDouble();
+            if (!(v.isNumber() && x > 0 && Double.isFinite(x) && (!fraction || x <= 4))) {
+                problems.add(p + "[" + i + "]: expected " + (fraction
+                        ? "a fraction of the saturation point in (0, 4] (e.g. 0.5)"
+                        : "a background rate > 0 in requests per second") + ", was " + describe(v));
+            } else {
+                out.add(fraction ? RatePoint.fractionOfSaturation(x) : RatePoint.absolute(x));
+            }
+        }
     }
 
     private RunLength runLength(JsonNode n, String path) {
@@ -702,6 +726,17 @@ final class PlanJson {
                 o.put("samples", op.samples());
                 o.put("requestTimeout", Durations.format(op.requestTimeout()));
                 o.put("executionTimeout", Durations.format(op.executionTimeout()));
+                ArrayNode rps = NODES.arrayNode();
+                ArrayNode sat = NODES.arrayNode();
+                for (RatePoint r : q.underLoad()) {
+                    (r.isRelative() ? sat : rps).add(r.value());
+                }
+                if (!sat.isEmpty()) {
+                    o.set("underLoad", sat);
+                }
+                if (!rps.isEmpty()) {
+                    o.set("underLoadRps", rps);
+                }
             }
         }
         try {

@@ -2,6 +2,7 @@ package io.qmeter.sweep;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qmeter.RunResult;
 import io.qmeter.engine.EngineHandle;
 import io.qmeter.engine.Health;
 import io.qmeter.quality.ItemResult;
@@ -14,6 +15,7 @@ import io.qmeter.store.StoredRun;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +31,9 @@ import java.util.concurrent.TimeoutException;
  * (restarted and retried when the engine fails during it, up to {@code maxAttempts}) and stores the
  * score under the step's key: OK; INVALID when some items' requests failed (the score counts them
  * as wrong); FAILED with the cause when no score came (benchmark not found, no data, engine down).
+ * A point with a background load ({@link QualityPoint#background()}) scores the benchmark while a
+ * {@link BackgroundLoad} runs, stores the background's latency beside the score and compares the
+ * answers with the stored idle score's; an invalid background makes the score INVALID.
  */
 final class QualityRun {
 
@@ -45,6 +50,16 @@ final class QualityRun {
     void run() {
         long t0 = System.nanoTime();
         String name = q.step().benchmark();
+        double rate = Double.NaN;
+        if (q.background().isPresent()) {
+            RatePoint bg = q.background().get();
+            rate = bg.resolve(task.saturation);
+            if (!(rate > 0)) {
+                storeFailed(task, q, "no saturation point for this configuration (" + task.searchDetail
+                        + "), so the background load " + bg.label() + " has no rate", List.of(), List.of(), 0, t0);
+                return;
+            }
+        }
         QualityBenchmark benchmark;
         try {
             Optional<QualityBenchmark> found = rt.cfg.qualityBenchmarks.apply(name);
@@ -76,8 +91,14 @@ final class QualityRun {
                 break;
             }
             QualityScore score;
+            Loaded loaded = null;
             try {
-                score = runCancellable(benchmark, session, q.step().options());
+                if (q.background().isPresent()) {
+                    loaded = runUnderLoad(benchmark, session, rate);
+                    score = loaded.score();
+                } else {
+                    score = runCancellable(benchmark, session, q.step().options());
+                }
             } catch (CancellationException e) {
                 return;
             } catch (EngineFailure e) {
@@ -106,13 +127,86 @@ final class QualityRun {
                 continue;
             }
             session.succeeded();
-            store(score, attempt, t0);
+            store(score, loaded, attempt, t0);
             return;
         }
         if (rt.isCancelled()) {
             return;
         }
         storeFailed(task, q, ConfigurationTask.failedAfter(attempt, causes), session.logTail(), causes, attempt, t0);
+    }
+
+    /** A score taken under a background load, with the load's run. */
+    private record Loaded(QualityScore score, RunResult background, boolean covered, double rate) {
+    }
+
+    /**
+     * Scores the benchmark while the plan's workload runs as an open-loop Poisson background at
+     * {@code rate}: the background starts first, the benchmark once the background's warm-up requests
+     * (the plan's {@code runLength.warmupRequests}, at least 1) are sent, and the background's schedule
+     * ends when the benchmark is done and at least one plan run's worth of measured requests was sent.
+     */
+    private Loaded runUnderLoad(QualityBenchmark b, EngineSession session, double rate) {
+        try (EngineWatch watch = session.newWatch(rt.cfg.runRequestTimeout);
+             BackgroundLoad bg = new BackgroundLoad(task, watch, rate, task.plan.seedFor(q.key()),
+                     task.plan.runLength().warmupRequests(), minMeasured(rate))) {
+            bg.awaitWarmup();
+            QualityScore s;
+            try {
+                s = runCancellable(b, session, q.step().options());
+            } finally {
+                bg.stop();
+            }
+            RunResult rr = bg.join(Duration.ZERO);
+            return new Loaded(s, rr, bg.covered(), rate);
+        }
+    }
+
+    /**
+     * The background's measured requests at least: as many as one of the plan's runs measures (its
+     * request count, or its duration at this rate), so that its latency is as well founded as theirs.
+     */
+    private long minMeasured(double rate) {
+        RunLength len = task.plan.runLength();
+        return len.isTimed() ? (long) Math.ceil(rate * len.duration().toNanos() / 1e9) : len.requests();
+    }
+
+    /** The idle score of this step, as stored (for a loaded score's comparison), if one with items is. */
+    private Optional<QualityScore> idleScore() {
+        try {
+            Optional<StoredRun> st = rt.cfg.store.find(q.idleKey());
+            if (st.isEmpty() || st.get().status() == RunStatus.FAILED || !st.get().payload().has("score")) {
+                return Optional.empty();
+            }
+            return Optional.of(QualityScore.fromJson(st.get().payload().get("score").toString()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The ids of the items whose response differs between two scores, over the items both have (in
+     * the loaded score's order); {@code compared[0]} gets the number of items both have.
+     */
+    static List<String> differing(QualityScore idle, QualityScore loaded, int[] compared) {
+        Map<String, String> before = new HashMap<>();
+        for (ItemResult i : idle.items()) {
+            before.put(i.id(), i.response() == null ? "" : i.response());
+        }
+        List<String> out = new ArrayList<>();
+        int n = 0;
+        for (ItemResult i : loaded.items()) {
+            String was = before.get(i.id());
+            if (was == null) {
+                continue;
+            }
+            n++;
+            if (!was.equals(i.response() == null ? "" : i.response())) {
+                out.add(i.id());
+            }
+        }
+        compared[0] = n;
+        return out;
     }
 
     /**
@@ -168,14 +262,13 @@ final class QualityRun {
         }
     }
 
-    private void store(QualityScore s, int attempts, long t0) {
+    private void store(QualityScore s, Loaded loaded, int attempts, long t0) {
         long errors = s.items().stream().filter(i -> i.error() != null).count();
-        RunStatus status = errors == 0 ? RunStatus.OK : RunStatus.INVALID;
-        String cause = null;
+        List<String> reasons = new ArrayList<>();
         if (errors > 0) {
             ItemResult first = s.items().stream().filter(i -> i.error() != null).findFirst().orElseThrow();
-            cause = errors + " of " + s.n() + " items could not be scored (scored as wrong); first: " + first.id()
-                    + ": " + first.error();
+            reasons.add(errors + " of " + s.n() + " items could not be scored (scored as wrong); first: " + first.id()
+                    + ": " + first.error());
         }
         Map<String, Double> m = new TreeMap<>();
         m.put("quality", s.value());
@@ -196,10 +289,61 @@ final class QualityRun {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a quality score's own JSON did not parse", e);
         }
+        if (loaded != null) {
+            underLoad(s, loaded, m, payload, reasons);
+        }
+        RunStatus status = reasons.isEmpty() ? RunStatus.OK : RunStatus.INVALID;
+        String cause = reasons.isEmpty() ? null : String.join("; ", reasons);
         rt.put(new StoredRun(q.key(), status, cause, labels, m, payload.toString(), Instant.now()));
         task.count(status);
         rt.emit(new SweepEvent.RunDone(task.plan.id(), q.key(), status, cause, attempts,
                 Duration.ofNanos(System.nanoTime() - t0)));
+    }
+
+    /**
+     * Adds a loaded score's background run (its metrics prefixed {@code background_}, the run in the
+     * payload) and its comparison with the stored idle score; the reasons get why the background
+     * does not stand for the load asked for (not valid, failed requests, ended before the benchmark).
+     */
+    private void underLoad(QualityScore s, Loaded l, Map<String, Double> m, ObjectNode payload, List<String> reasons) {
+        RatePoint bg = q.background().orElseThrow();
+        RunResult rr = l.background();
+        ResultMapping.metrics(rr).forEach((k, v) -> m.put("background_" + k, v));
+        m.put("background_target_rps", l.rate());
+        m.put("background_covered", l.covered() ? 1.0 : 0.0);
+        if (bg.isRelative()) {
+            m.put("saturation_rps", task.saturation);
+            m.put("saturation_fraction", bg.value());
+        }
+        ObjectNode b = payload.putObject("background");
+        b.put("rate", bg.label());
+        b.put("targetRate", l.rate());
+        b.put("covered", l.covered());
+        ResultMapping.putResult(b, rr, false);
+        if (!rr.valid()) {
+            reasons.add("the background load was not valid: " + String.join("; ", rr.invalidReasons()));
+        }
+        long failed = rr.summary().failedRequests();
+        if (failed > 0) {
+            reasons.add(failed + " of " + rr.summary().measuredRequests() + " background requests failed "
+                    + rr.summary().outcomes());
+        }
+        if (!l.covered()) {
+            reasons.add("the background load ended before the benchmark did (" + rr.endReason() + ")");
+        }
+        Optional<QualityScore> idle = idleScore();
+        if (idle.isPresent()) {
+            int[] compared = new int[1];
+            List<String> differ = differing(idle.get(), s, compared);
+            m.put("quality_idle", idle.get().value());
+            m.put("quality_delta", s.value() - idle.get().value());
+            m.put("answers_compared", (double) compared[0]);
+            m.put("answers_differ", (double) differ.size());
+            m.put("answers_differ_fraction", compared[0] == 0 ? Double.NaN : (double) differ.size() / compared[0]);
+            payload.putPOJO("differingItems", differ);
+        } else {
+            payload.put("differingItems", "no idle score with items is stored under " + q.idleKey().asString());
+        }
     }
 
     /**
@@ -219,6 +363,7 @@ final class QualityRun {
         Map<String, String> l = new TreeMap<>(task.labels(null));
         l.put("step", "quality");
         l.put("benchmark", q.step().benchmark());
+        q.background().ifPresent(r -> l.put("under_load", r.label()));
         if (q.step().options().dataset() != null) {
             l.put("dataset", q.step().options().dataset().toString());
         }
@@ -233,6 +378,7 @@ final class QualityRun {
         ObjectNode p = ResultMapping.JSON.createObjectNode();
         p.put("point", q.key().asString());
         p.put("benchmark", q.step().benchmark());
+        q.background().ifPresent(r -> p.put("underLoad", r.label()));
         p.put("attempts", attempts);
         QualityOptions o = q.step().options();
         ObjectNode opt = p.putObject("options");
