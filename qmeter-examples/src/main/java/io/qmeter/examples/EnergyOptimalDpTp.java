@@ -94,8 +94,7 @@ public final class EnergyOptimalDpTp {
         for (String gpu : List.of("H100-80GB", "A100-40GB")) {
             EnergyTable tg = Provisioner.table(set.filter(p -> p.key().gpu().equals(gpu)), slo, rates);
             String stem = "dp-tp-energy-" + gpu.substring(0, 4).toLowerCase(Locale.ROOT);
-            Figure f = CaseStudyFigures.provisioning(tg, "CodeLlama-34B on " + gpu + ": J/token vs target rate, "
-                    + "⌈x / x_s⌉ instances (simulated)");
+            Figure f = CaseStudyFigures.provisioning(tg, "CodeLlama-34B on " + gpu + " (simulated): J/token vs target rate");
             f.writePng(dir.resolve(stem + ".png"));
             f.writeSvg(dir.resolve(stem + ".svg"));
             System.out.printf(Locale.ROOT, "figure %s.png/.svg: %d configurations, %d optimum bands%n", stem,

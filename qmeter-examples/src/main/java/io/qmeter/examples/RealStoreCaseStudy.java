@@ -191,7 +191,7 @@ public final class RealStoreCaseStudy {
 
             EnergyTable table = Provisioner.table(set, SEARCH_XS, rates);
             Figure f = CaseStudyFigures.provisioning(table,
-                    "llama.cpp on one H200, measured: J/token vs rate, ⌈x / x_s⌉ instances");
+                    "llama.cpp on one H200 (measured): J/token vs target rate");
             Path png = f.writePng(dir.resolve("dp-tp-energy-h200.png"));
             f.writeSvg(dir.resolve("dp-tp-energy-h200.svg"));
             Path report = HtmlReport.of(store).title("qMeter: llama.cpp on one H200 (random TinyLlama-shaped 1.1B)")

@@ -131,7 +131,7 @@ public final class CaseStudyFigures {
             c = c.dashed(OPTIMUM_SERIES, envelope);
         }
         int entries = table.joulesPerToken().size() + markers + 1;
-        return c.size(1100, Math.min(4000, Math.max(560, 80 + 18 * entries)))
+        return c.size(1100, Math.min(4000, Math.max(560, 120 + 22 * entries)))
                 .named("dp-tp-energy", "J/token against target rate per (method, TP, GPU), each provisioned with "
                         + "⌈x / x_s⌉ data-parallel instances carrying the load evenly; dashed: the least-energy "
                         + "configuration at each rate; diamonds: where a new optimum's rate band starts")
