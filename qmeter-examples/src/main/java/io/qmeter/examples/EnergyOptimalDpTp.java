@@ -1,5 +1,7 @@
 package io.qmeter.examples;
 
+import io.qmeter.analysis.figures.CaseStudyFigures;
+import io.qmeter.analysis.figures.Figure;
 import io.qmeter.analysis.profile.ProfileKey;
 import io.qmeter.analysis.profile.ProfileSet;
 import io.qmeter.analysis.profile.SimulatedProfiles;
@@ -23,7 +25,9 @@ import java.util.Optional;
  * × H100 TP 1/2/4/8 and 8 methods × A100 TP 1/2/4, SLO P90 TTFT ≤ 1 s and TPOT ≤ 200 ms. For
  * target rates from 1 to 300 req/s, every configuration gets ⌈x / x_s⌉ instances with the load
  * spread evenly; prints the optimum per rate band, the best method per (GPU, TP) at a few rates,
- * and writes the J/token-vs-rate table as CSV (default {@code qmeter-results/dp-tp-energy.csv}).
+ * and writes the J/token-vs-rate table as CSV (default {@code qmeter-results/dp-tp-energy.csv}) and as
+ * figures (PNG and SVG, beside the CSV): one per GPU with a line per (method, TP) and the DP × TP
+ * optimum per rate band marked ({@code dp-tp-energy-h100.png}, {@code dp-tp-energy-a100.png}).
  *
  * <pre>{@code
  * mvn -B -q -DskipTests -Prun-main -Dmain=io.qmeter.examples.EnergyOptimalDpTp package
@@ -37,7 +41,7 @@ public final class EnergyOptimalDpTp {
     /**
      * Prints the tables.
      *
-     * @param args optional: the CSV file to write
+     * @param args optional: the CSV file to write (the figures go to its folder)
      * @throws IOException when the CSV cannot be written
      */
     public static void main(String[] args) throws IOException {
@@ -86,6 +90,18 @@ public final class EnergyOptimalDpTp {
         Files.writeString(csv, t.toCsv());
         System.out.printf(Locale.ROOT, "%nJ/token vs rate for %d configurations x %d rates written to %s (simulated)%n",
                 t.joulesPerToken().size(), rates.length, csv.toAbsolutePath());
+        Path dir = csv.toAbsolutePath().getParent();
+        for (String gpu : List.of("H100-80GB", "A100-40GB")) {
+            EnergyTable tg = Provisioner.table(set.filter(p -> p.key().gpu().equals(gpu)), slo, rates);
+            String stem = "dp-tp-energy-" + gpu.substring(0, 4).toLowerCase(Locale.ROOT);
+            Figure f = CaseStudyFigures.provisioning(tg, "CodeLlama-34B on " + gpu + " (simulated): J/token vs target rate");
+            f.writePng(dir.resolve(stem + ".png"));
+            f.writeSvg(dir.resolve(stem + ".svg"));
+            System.out.printf(Locale.ROOT, "figure %s.png/.svg: %d configurations, %d optimum bands%n", stem,
+                    tg.joulesPerToken().size(), Provisioner.optimumBands(set.filter(p -> p.key().gpu().equals(gpu)),
+                            slo, rates).size());
+        }
+        System.out.println("figures written to " + dir);
         ProfileKey h1 = new ProfileKey("CodeLlama-34B", "W8A8-INT", "H100-80GB", 1, "code");
         System.out.printf(Locale.ROOT, "total %.1f s (reference x_s of %s: %.1f req/s)%n", (System.nanoTime() - t0) / 1e9,
                 h1.shortLabel(), set.get(h1).map(p -> p.saturationRate()).orElse(Double.NaN));

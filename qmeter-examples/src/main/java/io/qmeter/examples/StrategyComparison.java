@@ -1,5 +1,7 @@
 package io.qmeter.examples;
 
+import io.qmeter.analysis.figures.CaseStudyFigures;
+import io.qmeter.analysis.figures.Figure;
 import io.qmeter.analysis.profile.ProfileSet;
 import io.qmeter.analysis.profile.SimulatedProfiles;
 import io.qmeter.analysis.profile.Slo;
@@ -14,6 +16,7 @@ import io.qmeter.analysis.strategy.StrategyOutcome;
 import io.qmeter.analysis.strategy.TrafficPoint;
 import io.qmeter.testkit.sim.LengthDistribution;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +29,9 @@ import java.util.Map;
  * simulated engine produces in virtual time (<b>simulated figures</b>): a synthetic day of cluster
  * traffic (48 half-hour steps, 105–195 req/s, chat-S : chat-R = 4 : 1), one pool per request type,
  * FP16-Only, Quality-First and Energy-First on the seed's model sizes, and the advisor over every
- * profiled size; then the advisor's plan for a user's own traffic curve and SLOs.
+ * profiled size; then the advisor's plan for a user's own traffic curve and SLOs. Writes Table 4 as
+ * bar charts (average GPUs, SLO attainment, J/token per strategy; PNG and SVG) into a folder
+ * (default {@code qmeter-results/strategies}) and prints it.
  *
  * <p>Profiles: workload {@code chat} for Llama-2 7B, 13B and 70B (chat-S and chat-R share it),
  * {@code code} for CodeLlama-34B, {@code summarization} for 7B and 13B; 12 methods; H100 TP
@@ -47,7 +52,7 @@ public final class StrategyComparison {
     /**
      * Runs the comparison.
      *
-     * @param args ignored
+     * @param args optional: the folder for the figures
      */
     public static void main(String[] args) {
         System.setProperty("org.slf4j.simpleLogger.log.io.qmeter.search", "warn");
@@ -88,6 +93,14 @@ public final class StrategyComparison {
                         + "%.1f vs %.1f GPUs, SLO attainment %.1f %% vs %.1f %%%n", 100 * (1 - adv.joulesPerToken()
                         / fp16.joulesPerToken()), adv.joulesPerToken(), fp16.joulesPerToken(), adv.averageGpus(),
                 fp16.averageGpus(), 100 * adv.sloAttainment(), 100 * fp16.sloAttainment());
+
+        Path dir = Path.of(args.length > 0 ? args[0] : "qmeter-results/strategies").toAbsolutePath();
+        for (Figure f : CaseStudyFigures.strategies(outcomes)) {
+            f.writePng(dir.resolve(f.name() + ".png"));
+            f.writeSvg(dir.resolve(f.name() + ".svg"));
+        }
+        System.out.println("Table 4 figures (strategies-gpus, strategies-slo, strategies-energy; PNG and SVG) written to "
+                + dir);
 
         System.out.println("\nchoices per pool (configuration: steps)");
         for (StrategyOutcome o : outcomes) {

@@ -18,6 +18,12 @@ import java.util.regex.Pattern;
  * <p><b>Base</b> (FP16 accuracy, 0–1) per task family and model size, approximately the published
  * Llama-2 / Code Llama figures (GSM8K 8-shot, HumanEval pass@1, TriviaQA 1-shot); summarization
  * counts a "correct" answer as the reference itself (ROUGE 100) and a wrong one as unrelated words.
+ * The benchmarks the seed averages into chat-S and chat-R have their own FP16 base per size
+ * ({@link #base(String)}), the Llama 2 paper's base-model figures (Touvron et al. 2023,
+ * arXiv:2307.09288, Table 3 and Table 20): MMLU 5-shot 45.3 / 54.8 / 62.6 / 68.9, BBH 3-shot
+ * 32.6 / 39.4 / 44.1 / 51.2, HellaSwag 77.2 / 80.7 / 83.3 / 85.3, ARC-Challenge 45.9 / 49.4 / 54.5 /
+ * 57.4, WinoGrande 69.2 / 72.8 / 76.7 / 80.2 for 7B / 13B / 34B / 70B (the 34B class uses Llama 2
+ * 34B's figures); they are QA for the drop, so the quantization losses are unchanged.
  * <b>Drop</b> (relative loss vs FP16) = the method's severity on code and math at 13B × a size and
  * task factor. Severities follow the seed paper's stated degradations
  * ({@code shared/calibration/paper-anchors.md}, Quality): W8A8-INT the most severe (13B HumanEval
@@ -69,6 +75,17 @@ public record QualityModel(ModelSpec model, QuantMethod method) {
             Map.entry("W4A8KV4", 0.45),
             Map.entry("W8A8-INT", 0.92),
             Map.entry("W8A8KV8-INT", 0.92));
+
+    /**
+     * FP16 accuracy per benchmark and size class (7B, 13B, 34B, 70B), Llama 2 base models (Touvron
+     * et al. 2023, Tables 3 and 20).
+     */
+    private static final Map<String, double[]> TASK_BASE = Map.of(
+            "mmlu", new double[] {0.453, 0.548, 0.626, 0.689},
+            "bbh", new double[] {0.326, 0.394, 0.441, 0.512},
+            "hellaswag", new double[] {0.772, 0.807, 0.833, 0.853},
+            "arc_challenge", new double[] {0.459, 0.494, 0.545, 0.574},
+            "winogrande", new double[] {0.692, 0.728, 0.767, 0.802});
 
     private static final Pattern FINAL_NUMBER = Pattern.compile("####\\s*(-?[0-9.,]+)");
 
@@ -131,6 +148,41 @@ public record QualityModel(ModelSpec model, QuantMethod method) {
     }
 
     /**
+     * FP16 accuracy of this model size on a benchmark, 0–1: the published figure for MMLU
+     * ({@code mmlu}, {@code mmlu_*}), BBH ({@code bbh}, {@code bbh_*}, {@code bigbench_hard}),
+     * HellaSwag, ARC-Challenge ({@code arc_challenge}, {@code arc-c}) and WinoGrande, otherwise the
+     * base of the benchmark's {@link #family(String) family}.
+     *
+     * @param task the benchmark's name
+     * @return the base probability of a correct answer
+     */
+    public double base(String task) {
+        String key = benchmarkKey(task);
+        double[] b = key == null ? null : TASK_BASE.get(key);
+        return b != null ? b[sizeClass()] : base(family(task));
+    }
+
+    private static String benchmarkKey(String task) {
+        String t = task == null ? "" : task.toLowerCase(Locale.ROOT).replace('-', '_');
+        if (t.startsWith("mmlu")) {
+            return "mmlu";
+        }
+        if (t.startsWith("bbh") || t.startsWith("bigbench_hard") || t.startsWith("big_bench_hard")) {
+            return "bbh";
+        }
+        if (t.startsWith("hellaswag")) {
+            return "hellaswag";
+        }
+        if (t.equals("arc_challenge") || t.equals("arc_c") || t.startsWith("arc_challenge_")) {
+            return "arc_challenge";
+        }
+        if (t.startsWith("winogrande")) {
+            return "winogrande";
+        }
+        return null;
+    }
+
+    /**
      * The relative loss versus FP16 of this method and size on a task family, 0–1.
      *
      * @param family the family
@@ -148,14 +200,14 @@ public record QualityModel(ModelSpec model, QuantMethod method) {
     }
 
     /**
-     * The probability of a correct answer on a task: {@code base × (1 − drop)}.
+     * The probability of a correct answer on a task: {@code base(task) × (1 − drop(family))}.
      *
      * @param task the benchmark's name
      * @return the probability, 0–1
      */
     public double probabilityCorrect(String task) {
         Family f = family(task);
-        return base(f) * (1 - drop(f));
+        return base(task) * (1 - drop(f));
     }
 
     /**

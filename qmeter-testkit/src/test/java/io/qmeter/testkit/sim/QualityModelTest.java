@@ -42,6 +42,40 @@ class QualityModelTest {
     }
 
     @Test
+    void chatBenchmarksHaveThePublishedFp16BaselinesPerSizeAndKeepTheQaDrops() {
+        // Llama 2 base models, Touvron et al. 2023, Table 3: MMLU 5-shot and BBH 3-shot per size
+        ModelSpec[] sizes = {ModelSpec.LLAMA_2_7B, ModelSpec.LLAMA_2_13B, ModelSpec.CODELLAMA_34B, ModelSpec.LLAMA_2_70B};
+        double[] mmlu = {0.453, 0.548, 0.626, 0.689};
+        double[] bbh = {0.326, 0.394, 0.441, 0.512};
+        for (int i = 0; i < sizes.length; i++) {
+            QualityModel fp16 = QualityModel.of(sizes[i], QuantMethod.FP16);
+            assertThat(fp16.probabilityCorrect("mmlu")).isEqualTo(mmlu[i]);
+            assertThat(fp16.probabilityCorrect("mmlu_abstract_algebra")).isEqualTo(mmlu[i]);
+            assertThat(fp16.probabilityCorrect("bbh")).isEqualTo(bbh[i]);
+            // the drop of a chat benchmark is the QA drop, unchanged by the new baselines
+            assertThat(relativeDrop(sizes[i], QuantMethod.W8A8_INT, "bbh"))
+                    .isCloseTo(relativeDrop(sizes[i], QuantMethod.W8A8_INT, "triviaqa"), within(1e-12));
+            if (i > 0) {
+                assertThat(fp16.base("bbh")).isGreaterThan(QualityModel.of(sizes[i - 1], QuantMethod.FP16).base("bbh"));
+            }
+        }
+        // chat-R (mean of BBH and MMLU): 7B FP16 39 % is below the seed's chat-R floor of 50, 70B FP16 60 % above it
+        double chatR7 = (QualityModel.of(ModelSpec.LLAMA_2_7B, QuantMethod.FP16).probabilityCorrect("bbh")
+                + QualityModel.of(ModelSpec.LLAMA_2_7B, QuantMethod.FP16).probabilityCorrect("mmlu")) / 2;
+        double chatR70 = (QualityModel.of(ModelSpec.LLAMA_2_70B, QuantMethod.FP16).probabilityCorrect("bbh")
+                + QualityModel.of(ModelSpec.LLAMA_2_70B, QuantMethod.FP16).probabilityCorrect("mmlu")) / 2;
+        assertThat(chatR7).isCloseTo(0.3895, within(1e-9));
+        assertThat(chatR70).isCloseTo(0.6005, within(1e-9));
+        // other benchmarks keep their family's base
+        QualityModel m13 = QualityModel.of(ModelSpec.LLAMA_2_13B, QuantMethod.FP16);
+        assertThat(m13.base("triviaqa")).isEqualTo(m13.base(QualityModel.Family.QA));
+        assertThat(m13.base("gsm8k")).isEqualTo(m13.base(QualityModel.Family.MATH));
+        assertThat(m13.base("hellaswag")).isEqualTo(0.807);
+        assertThat(m13.base("arc-challenge")).isEqualTo(0.494);
+        assertThat(m13.base("winogrande")).isEqualTo(0.728);
+    }
+
+    @Test
     void answersAreSeededRightOrWrongAndAQuantizedModelIsNeverRightWhereFp16IsWrong() {
         QualityModel fp16 = QualityModel.of(ModelSpec.LLAMA_2_13B, QuantMethod.FP16);
         QualityModel w8a8 = QualityModel.of(ModelSpec.LLAMA_2_13B, QuantMethod.W8A8_INT);
