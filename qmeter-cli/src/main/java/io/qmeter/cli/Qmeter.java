@@ -14,8 +14,9 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code qmeter} command: runs JSON plans, single load runs and saturation searches against
- * any OpenAI-compatible server, exports stored results (CSV, JSON Lines, vLLM's result JSON) and
- * reports the quantization catalogue and the GPU's energy support. {@code java -jar
+ * any OpenAI-compatible server, exports stored results (CSV, JSON Lines, vLLM's result JSON),
+ * reports the quantization catalogue and the GPU's energy support, and runs plans on a GPU cluster
+ * ({@code run-point}, {@code cluster dry-run|submit|progress|cancel} through Slurm or Kubernetes). {@code java -jar
  * qmeter-cli-<version>-all.jar --help} lists the commands; {@code docs/cli.md} has the details.
  *
  * <p>Exit codes ({@link ExitCodes}): 0 ok, 1 runs failed or are invalid, 2 bad input (the message
