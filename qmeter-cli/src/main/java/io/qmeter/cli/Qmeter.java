@@ -14,8 +14,9 @@ import picocli.CommandLine.ScopeType;
 
 /**
  * The {@code qmeter} command: runs JSON plans, single load runs and saturation searches against
- * any OpenAI-compatible server, exports stored results (CSV, JSON Lines, vLLM's result JSON) and
- * reports the quantization catalogue and the GPU's energy support. {@code java -jar
+ * any OpenAI-compatible server, exports stored results (CSV, JSON Lines, vLLM's result JSON),
+ * reports the quantization catalogue and the GPU's energy support, and runs plans on a GPU cluster
+ * ({@code run-point}, {@code cluster dry-run|submit|progress|cancel} through Slurm or Kubernetes). {@code java -jar
  * qmeter-cli-<version>-all.jar --help} lists the commands; {@code docs/cli.md} has the details.
  *
  * <p>Exit codes ({@link ExitCodes}): 0 ok, 1 runs failed or are invalid, 2 bad input (the message
@@ -30,7 +31,8 @@ import picocli.CommandLine.ScopeType;
         description = "Characterizes LLM serving: latency under open-loop load, saturation points, energy per "
                 + "token and quality, against any OpenAI-compatible server.",
         subcommands = {RunCommand.class, LoadCommand.class, SearchCommand.class, ExportCommand.class,
-                EnginesCommand.class, CheckGpuCommand.class, HelpCommand.class},
+                EnginesCommand.class, CheckGpuCommand.class, RunPointCommand.class, ClusterCommand.class,
+                HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runs failed or are invalid, 2 bad input, 130 interrupted (Ctrl-C).",
                 "The JSON plan format: qmeter help plan"})
 public final class Qmeter implements Runnable {
@@ -42,8 +44,16 @@ public final class Qmeter implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The environment, Slurm runner, Kubernetes client and clock the subcommands use. */
+    final CliContext context;
+
     /** Creates the root command (picocli instantiates it). */
     public Qmeter() {
+        this(CliContext.system());
+    }
+
+    Qmeter(CliContext context) {
+        this.context = context;
     }
 
     @Override
@@ -86,7 +96,12 @@ public final class Qmeter implements Runnable {
      * @return the command line
      */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Qmeter());
+        return commandLine(out, err, CliContext.system());
+    }
+
+    /** The command line over another environment (tests: a fake Slurm, a mock Kubernetes API, a moved clock). */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, CliContext context) {
+        CommandLine cl = new CommandLine(new Qmeter(context));
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

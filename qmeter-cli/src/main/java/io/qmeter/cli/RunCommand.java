@@ -30,8 +30,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code qmeter run plan.json [--store results.db]}: runs a JSON plan with {@link SweepCoordinator},
- * showing progress and an ETA, storing every point in an SQLite store. Running the same plan again
+ * {@code qmeter run plan.json [--store results.db | --store jdbc:postgresql://..]}: runs a JSON plan
+ * with {@link SweepCoordinator}, showing progress and an ETA, storing every point in an SQLite or
+ * PostgreSQL store. Running the same plan again
  * resumes it (stored points are skipped). Ctrl-C stops cleanly: the load run in progress is stored as
  * {@link RunStatus#CANCELLED} (a re-run runs it again), the engine is stopped and the store closed.
  */
@@ -48,9 +49,14 @@ public final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "PLAN", description = "The JSON plan file.")
     Path planFile;
 
-    @Option(names = "--store", paramLabel = "FILE", defaultValue = "results.db",
-            description = "SQLite result store (created when missing; default: ${DEFAULT-VALUE}).")
-    Path storeFile;
+    @Option(names = "--store", paramLabel = "FILE|URL", defaultValue = "results.db",
+            description = "Result store: an SQLite file (created when missing; default: ${DEFAULT-VALUE}) or a "
+                    + "PostgreSQL URL jdbc:postgresql://host:5432/db (password from QMETER_PG_PASSWORD or "
+                    + "--password-file).")
+    String storeLocation;
+
+    @CommandLine.Mixin
+    StoreOptions storeOptions = new StoreOptions();
 
     @Option(names = "--parallelism", defaultValue = "1", paramLabel = "N",
             description = "Configurations run at once when their engines are independent (default: ${DEFAULT-VALUE}).")
@@ -125,7 +131,7 @@ public final class RunCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         SweepReport report;
         List<StoredRun> runs;
-        try (ResultStore store = ResultStore.sqlite(storeFile);
+        try (ResultStore store = storeOptions.open("--store", storeLocation, CliContext.of(spec).env());
              ProgressBar bar = new ProgressBar(err, progress)) {
             SweepCoordinator.Builder b = SweepCoordinator.builder(store).parallelism(parallelism)
                     .maxAttempts(maxAttempts).keepRecords(keepRecords).listener(bar)

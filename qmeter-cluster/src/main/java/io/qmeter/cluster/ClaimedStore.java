@@ -32,12 +32,16 @@ final class ClaimedStore implements ResultStore {
         this.failed = failed;
     }
 
-    /** The keys a run of {@code planId} counts as done under {@code failed}. */
+    /**
+     * The keys a run of {@code planId} counts as done under {@code failed}: never a CANCELLED one (a
+     * run stopped midway runs again, as the sweep coordinator does), FAILED ones only under
+     * {@link FailedPoints#SKIP}.
+     */
     static Set<RunKey> doneKeys(ResultStore store, String planId, FailedPoints failed) {
-        if (failed == FailedPoints.SKIP) {
-            return store.keys(planId);
-        }
-        return store.findByPlan(planId).stream().filter(r -> r.status() != RunStatus.FAILED).map(StoredRun::key)
+        return store.findByPlan(planId).stream()
+                .filter(r -> r.status() != RunStatus.CANCELLED)
+                .filter(r -> failed == FailedPoints.SKIP || r.status() != RunStatus.FAILED)
+                .map(StoredRun::key)
                 .collect(Collectors.toUnmodifiableSet());
     }
 

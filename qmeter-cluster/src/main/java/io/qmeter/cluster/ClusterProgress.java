@@ -39,14 +39,30 @@ public final class ClusterProgress {
     /**
      * Point counts.
      *
-     * @param points  all points (load and quality)
-     * @param done    stored OK
-     * @param invalid stored INVALID (completed, does not count)
-     * @param failed  stored FAILED
-     * @param running not stored, their configuration held by a live task
-     * @param waiting not stored, nobody holding their configuration
+     * @param points    all points (load and quality)
+     * @param done      stored OK
+     * @param invalid   stored INVALID (completed, does not count)
+     * @param failed    stored FAILED
+     * @param running   not stored, or stored CANCELLED, and their configuration held by a live task
+     * @param waiting   not stored, nobody holding their configuration
+     * @param cancelled stored CANCELLED (stopped midway: not done, run again when the plan is resubmitted),
+     *                  nobody holding their configuration
      */
-    public record Counts(int points, int done, int invalid, int failed, int running, int waiting) {
+    public record Counts(int points, int done, int invalid, int failed, int running, int waiting, int cancelled) {
+
+        /**
+         * Counts without cancelled points.
+         *
+         * @param points  all points
+         * @param done    stored OK
+         * @param invalid stored INVALID
+         * @param failed  stored FAILED
+         * @param running held by a live task
+         * @param waiting not held
+         */
+        public Counts(int points, int done, int invalid, int failed, int running, int waiting) {
+            this(points, done, invalid, failed, running, waiting, 0);
+        }
 
         /**
          * Counts with nothing.
@@ -54,16 +70,16 @@ public final class ClusterProgress {
          * @return zeros
          */
         public static Counts zero() {
-            return new Counts(0, 0, 0, 0, 0, 0);
+            return new Counts(0, 0, 0, 0, 0, 0, 0);
         }
 
         Counts plus(Counts o) {
             return new Counts(points + o.points, done + o.done, invalid + o.invalid, failed + o.failed,
-                    running + o.running, waiting + o.waiting);
+                    running + o.running, waiting + o.waiting, cancelled + o.cancelled);
         }
 
         /**
-         * Points stored in any status.
+         * Points stored as finished, in any status but CANCELLED (a cancelled point runs again).
          *
          * @return done + invalid + failed
          */
@@ -110,12 +126,12 @@ public final class ClusterProgress {
         }
 
         /**
-         * Whether every point is stored (in any status).
+         * Whether every point is stored as finished (OK, INVALID or FAILED; a CANCELLED one is not).
          *
-         * @return true when nothing is running or waiting
+         * @return true when nothing is running, waiting or cancelled
          */
         public boolean isComplete() {
-            return total.running() == 0 && total.waiting() == 0;
+            return total.running() == 0 && total.waiting() == 0 && total.cancelled() == 0;
         }
 
         /**
@@ -125,12 +141,16 @@ public final class ClusterProgress {
          */
         public String render() {
             StringBuilder b = new StringBuilder();
-            b.append(String.format("plan %s: %d points, %d done, %d invalid, %d failed, %d running, %d waiting%n",
+            b.append(String.format("plan %s: %d points, %d done, %d invalid, %d failed, %d running, %d waiting",
                     planId, total.points(), total.done(), total.invalid(), total.failed(), total.running(),
                     total.waiting()));
+            if (total.cancelled() > 0) {
+                b.append(String.format(", %d cancelled (run again when the plan is resubmitted)", total.cancelled()));
+            }
+            b.append(System.lineSeparator());
             new TreeMap<>(byNode).forEach((n, c) -> b.append(String.format(
-                    "  %-24s done %d, invalid %d, failed %d, running %d%n", n, c.done(), c.invalid(), c.failed(),
-                    c.running())));
+                    "  %-24s done %d, invalid %d, failed %d, running %d%s%n", n, c.done(), c.invalid(), c.failed(),
+                    c.running(), c.cancelled() > 0 ? ", cancelled " + c.cancelled() : "")));
             return b.toString();
         }
     }
@@ -168,21 +188,26 @@ public final class ClusterProgress {
             int invalid = 0;
             int failed = 0;
             int open = 0;
+            int cancelled = 0;
             for (RunKey k : Stream.concat(points.stream().map(PlanPoint::key), quality.stream().map(QualityPoint::key))
                     .filter(k -> k.configurationId().equals(cid)).toList()) {
                 n++;
                 RunStatus s = status.get(k);
                 if (s == null) {
                     open++;
-                } else if (s == RunStatus.OK) {
-                    ok++;
-                } else if (s == RunStatus.INVALID) {
-                    invalid++;
                 } else {
-                    failed++;
+                    switch (s) {
+                        case OK -> ok++;
+                        case INVALID -> invalid++;
+                        case FAILED -> failed++;
+                        // stopped midway: not done; a task holding the configuration runs it again
+                        case CANCELLED -> cancelled++;
+                        default -> throw new IllegalStateException("unknown run status " + s);
+                    }
                 }
             }
-            Counts c = new Counts(n, ok, invalid, failed, held ? open : 0, held ? 0 : open);
+            Counts c = new Counts(n, ok, invalid, failed, held ? open + cancelled : 0, held ? 0 : open,
+                    held ? 0 : cancelled);
             configs.add(new ConfigurationProgress(i, cid, c, claim, held));
             nodes.merge(claim.map(Claim::node).orElse("-"), c, Counts::plus);
             total = total.plus(c);

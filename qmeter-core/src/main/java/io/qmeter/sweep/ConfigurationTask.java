@@ -313,6 +313,13 @@ final class ConfigurationTask {
     }
 
     void count(RunStatus s) {
-        (s == RunStatus.OK ? totals.ok : s == RunStatus.INVALID ? totals.invalid : totals.failed).incrementAndGet();
+        switch (s) {
+            case OK -> totals.ok.incrementAndGet();
+            case INVALID -> totals.invalid.incrementAndGet();
+            case FAILED -> totals.failed.incrementAndGet();
+            // not done: the point stays among the remaining ones and a re-run runs it again
+            case CANCELLED -> { }
+            default -> throw new IllegalStateException("unknown run status " + s);
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class ConsoleProgress implements ProgressListener {
     private int resumed;
     private int done;
     private int failed;
+    private int cancelled;
 
     private ConsoleProgress(PrintStream out, boolean inPlace, LongSupplier nanoClock) {
         this.out = Objects.requireNonNull(out, "out");
@@ -97,9 +98,14 @@ public final class ConsoleProgress implements ProgressListener {
                     f.key() == null ? "" : " @ " + f.key().rateLabel() + "#" + f.key().repetition(), f.cause(),
                     f.willRetry() ? " -- restarting and retrying" : ""));
         } else if (event instanceof SweepEvent.RunDone r) {
-            done++;
-            if (r.status() == RunStatus.FAILED) {
-                failed++;
+            if (r.status() == RunStatus.CANCELLED) {
+                // stopped midway: not done (a re-run of the plan runs it again), so not in the count or the ETA
+                cancelled++;
+            } else {
+                done++;
+                if (r.status() == RunStatus.FAILED) {
+                    failed++;
+                }
             }
             bar(r);
         } else if (event instanceof SweepEvent.PlanDone p) {
@@ -120,9 +126,9 @@ public final class ConsoleProgress implements ProgressListener {
         long elapsed = nanoClock.getAsLong() - startNanos;
         int left = Math.max(0, total - finished);
         String eta = done == 0 ? "?" : format(Duration.ofNanos((long) ((double) elapsed / done * left)));
-        String text = String.format(Locale.ROOT, "[%s%s] %d/%d points (%d resumed, %d failed)  elapsed %s  ETA %s  "
+        String text = String.format(Locale.ROOT, "[%s%s] %d/%d points (%d resumed, %d failed%s)  elapsed %s  ETA %s  "
                         + "%s @ %s#%d %s", "#".repeat(filled), ".".repeat(WIDTH - filled), finished, total, resumed,
-                failed, format(Duration.ofNanos(elapsed)), eta, r.key().configurationId(), r.key().rateLabel(),
+                failed, cancelled == 0 ? "" : ", " + cancelled + " cancelled", format(Duration.ofNanos(elapsed)), eta, r.key().configurationId(), r.key().rateLabel(),
                 r.key().repetition(), r.status());
         if (inPlace) {
             out.print("\r" + text);

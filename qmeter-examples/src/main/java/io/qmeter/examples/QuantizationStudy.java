@@ -409,7 +409,10 @@ public final class QuantizationStudy {
         }
         printTable(plan, runs, mode, out);
         long failed = runs.stream().filter(r -> r.status() != RunStatus.OK).count();
-        out.printf(Locale.ROOT, "%d runs stored (%d not OK) in %s%nCSV: %s%n", runs.size(), failed, db, csv);
+        long cancelled = runs.stream().filter(r -> r.status() == RunStatus.CANCELLED).count();
+        out.printf(Locale.ROOT, "%d runs stored (%d not OK%s) in %s%nCSV: %s%n", runs.size(), failed,
+                cancelled == 0 ? "" : ", " + cancelled + " of them cancelled: run the study again to finish them", db,
+                csv);
         out.printf(Locale.ROOT, "HTML report: %s (written in %.1f s)%n", html, reportSeconds);
         out.printf(Locale.ROOT, "wall time %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return report;
@@ -529,8 +532,9 @@ public final class QuantizationStudy {
             return "-";
         }
         StoredRun r = q.get();
-        if (r.status() == RunStatus.FAILED) {
-            return "FAILED";
+        if (r.status() == RunStatus.FAILED || r.status() == RunStatus.CANCELLED) {
+            // no score: failed, or stopped midway (a re-run of the study runs a cancelled step again)
+            return r.status().name();
         }
         String cell = String.format(Locale.ROOT, "%4.1f ± %3.1f", r.metrics().getOrDefault("quality", NaN),
                 r.metrics().getOrDefault("quality_stderr", NaN));
