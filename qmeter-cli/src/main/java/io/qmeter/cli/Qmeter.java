@@ -30,7 +30,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "qmeter", mixinStandardHelpOptions = true, versionProvider = Qmeter.Version.class,
         description = "Characterizes LLM serving: latency under open-loop load, saturation points, energy per "
                 + "token and quality, against any OpenAI-compatible server.",
-        subcommands = {RunCommand.class, LoadCommand.class, SearchCommand.class, ExportCommand.class,
+        subcommands = {RunCommand.class, LoadCommand.class, SearchCommand.class, ReportCommand.class, ExportCommand.class,
                 EnginesCommand.class, CheckGpuCommand.class, RunPointCommand.class, ClusterCommand.class,
                 HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 runs failed or are invalid, 2 bad input, 130 interrupted (Ctrl-C).",

@@ -170,6 +170,20 @@ class QmeterJarIT {
         Done csv = qmeter("export", "--store", "r.db", "--format", "csv");
         assertThat(csv.code()).isZero();
         assertThat(csv.out()).startsWith("plan_id,configuration_id,rate_label,repetition,status");
+
+        Done report = qmeter("report", "r.db", "--plan", "cli-it", "-o", "out/report.html");
+        assertThat(report.code()).as(report.err()).isEqualTo(ExitCodes.OK);
+        assertThat(report.out()).contains("HTML report of 2 runs: ").contains("report.html");
+        String html = Files.readString(dir.resolve("out/report.html"));
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("cli-it").contains("src=\"data:image/png;base64,")
+                .doesNotContain("src=\"http");
+        Done unknown = qmeter("report", "r.db", "--plan", "no-such-plan");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(unknown.err()).contains("--plan").contains("cli-it").doesNotContain("\tat ");
+        Done missing = qmeter("report", "missing.db");
+        assertThat(missing.code()).isEqualTo(ExitCodes.BAD_INPUT);
+        assertThat(missing.err()).contains("no result store missing.db");
+        assertThat(dir.resolve("missing.db")).doesNotExist();
     }
 
     @Test
@@ -225,7 +239,8 @@ class QmeterJarIT {
     void helpDocumentsEveryCommandAndThePlan() throws Exception {
         Done root = qmeter("--help");
         assertThat(root.code()).isZero();
-        assertThat(root.out()).contains("run", "load", "search", "export", "engines", "check-gpu", "help plan");
+        assertThat(root.out()).contains("run", "load", "search", "report", "export", "engines", "check-gpu",
+                "help plan");
         Done run = qmeter("run", "--help");
         assertThat(run.out()).contains("--store", "keep-records", "qmeter help plan");
         Done plan = qmeter("help", "plan");
