@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -81,6 +82,20 @@ final class ExternalProcess {
             return "  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
         } catch (IOException | UncheckedIOException e) {
             return "  (no log: " + e.getMessage() + ")";
+        }
+    }
+
+    /**
+     * When a file was last modified, or the epoch when that cannot be read (the file vanished).
+     *
+     * @param f the file
+     * @return its modification time
+     */
+    static FileTime modified(Path f) {
+        try {
+            return Files.getLastModifiedTime(f);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
         }
     }
 }

@@ -216,19 +216,11 @@ public final class LmEvalDriver {
                         String n = f.getFileName().toString();
                         return n.endsWith(".json") && (n.startsWith("results_") || n.equals("results.json"));
                     })
-                    .filter(f -> modified(f).compareTo(after) >= 0)
-                    .max(Comparator.comparing(LmEvalDriver::modified))
+                    .filter(f -> ExternalProcess.modified(f).compareTo(after) >= 0)
+                    .max(Comparator.comparing(ExternalProcess::modified))
                     .orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list lm-eval's output folder " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static FileTime modified(Path f) {
-        try {
-            return Files.getLastModifiedTime(f);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
         }
     }
 

@@ -374,19 +374,11 @@ public record OpenCompassDriver(Path workDir, String executable, List<String> da
             return s.filter(Files::isRegularFile)
                     .filter(f -> f.getParent() != null && f.getParent().getFileName().toString().equals("summary"))
                     .filter(f -> f.getFileName().toString().matches("summary_.*\\.csv"))
-                    .filter(f -> modified(f) >= afterMillis)
-                    .max(Comparator.comparingLong(OpenCompassDriver::modified))
+                    .filter(f -> ExternalProcess.modified(f).toMillis() >= afterMillis)
+                    .max(Comparator.comparingLong((Path f) -> ExternalProcess.modified(f).toMillis()))
                     .orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list OpenCompass's work folder " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static long modified(Path f) {
-        try {
-            return Files.getLastModifiedTime(f).toMillis();
-        } catch (IOException e) {
-            return 0;
         }
     }
 }
