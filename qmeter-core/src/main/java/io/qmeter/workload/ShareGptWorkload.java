@@ -8,14 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Random;
 
 /**
  * Replays a ShareGPT data set (the real format: a JSON array of
@@ -174,24 +171,7 @@ public final class ShareGptWorkload implements Workload {
 
     @Override
     public Iterator<PromptSpec> prompts(long seed) {
-        List<PromptSpec> order = new ArrayList<>(pairs);
-        Collections.shuffle(order, new Random(seed));
-        return new Iterator<>() {
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                return cycled || i < order.size();
-            }
-
-            @Override
-            public PromptSpec next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("the ShareGPT workload has " + order.size() + " prompts");
-                }
-                return order.get(i++ % order.size());
-            }
-        };
+        return ShuffledReplay.of(pairs, seed, cycled, "the ShareGPT workload");
     }
 
     @Override

@@ -7,18 +7,16 @@ import io.qmeter.eval.data.ShareGptLoader;
 import io.qmeter.eval.data.SummaryItem;
 import io.qmeter.eval.data.SummaryLoader;
 import io.qmeter.workload.PromptSpec;
+import io.qmeter.workload.ShuffledReplay;
 import io.qmeter.workload.TokenCounter;
 import io.qmeter.workload.Workload;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
-import java.util.Random;
 
 /**
  * A performance workload that replays a real data set: each item's real prompt, asking for as many
@@ -208,24 +206,7 @@ public final class DatasetWorkload implements Workload {
 
     @Override
     public Iterator<PromptSpec> prompts(long seed) {
-        List<PromptSpec> order = new ArrayList<>(prompts);
-        Collections.shuffle(order, new Random(seed));
-        return new Iterator<>() {
-            private int i;
-
-            @Override
-            public boolean hasNext() {
-                return cycled || i < order.size();
-            }
-
-            @Override
-            public PromptSpec next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException(name + " has " + order.size() + " prompts");
-                }
-                return order.get(i++ % order.size());
-            }
-        };
+        return ShuffledReplay.of(prompts, seed, cycled, name);
     }
 
     @Override

@@ -1,8 +1,7 @@
 package io.qmeter.analysis.figures;
 
-import java.util.ArrayList;
+import io.qmeter.analysis.tradeoff.ParetoFront;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
@@ -11,7 +10,7 @@ import java.util.function.ToDoubleFunction;
  * The Pareto front of items judged on two objectives: the items no other item beats on both. An
  * item is dominated when another is at least as good on both objectives and strictly better on one;
  * items with equal values do not dominate each other (both stay). Items with a NaN objective are
- * left out.
+ * left out. The front is computed by {@link ParetoFront#of(Collection, List)}.
  *
  * <pre>{@code
  * // quality up, J/token down
@@ -44,37 +43,11 @@ public final class Pareto {
      */
     public static <T> List<T> front(Collection<? extends T> items, ToDoubleFunction<? super T> x, Sense xSense,
                                     ToDoubleFunction<? super T> y, Sense ySense) {
-        Objects.requireNonNull(items, "items");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(y, "y");
         Objects.requireNonNull(xSense, "xSense");
         Objects.requireNonNull(ySense, "ySense");
-        double sx = xSense == Sense.MINIMIZE ? 1 : -1;
-        double sy = ySense == Sense.MINIMIZE ? 1 : -1;
-        List<T> valid = new ArrayList<>();
-        for (T t : items) {
-            if (!Double.isNaN(x.applyAsDouble(t)) && !Double.isNaN(y.applyAsDouble(t))) {
-                valid.add(t);
-            }
-        }
-        List<T> front = new ArrayList<>();
-        for (T a : valid) {
-            double ax = sx * x.applyAsDouble(a);
-            double ay = sy * y.applyAsDouble(a);
-            boolean dominated = false;
-            for (T b : valid) {
-                double bx = sx * x.applyAsDouble(b);
-                double by = sy * y.applyAsDouble(b);
-                if (bx <= ax && by <= ay && (bx < ax || by < ay)) {
-                    dominated = true;
-                    break;
-                }
-            }
-            if (!dominated) {
-                front.add(a);
-            }
-        }
-        front.sort(Comparator.<T>comparingDouble(x::applyAsDouble).thenComparingDouble(y::applyAsDouble));
-        return front;
+        return ParetoFront.of(items, List.of(new ParetoFront.Objective<T>(x, xSense == Sense.MINIMIZE),
+                new ParetoFront.Objective<T>(y, ySense == Sense.MINIMIZE)));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToDoubleFunction;
 
@@ -78,21 +79,13 @@ public interface SplitScheme {
         int a = (int) Math.round(trainFraction * 10);
         String name = Math.abs(trainFraction * 10 - a) < 1e-9 ? "random " + a + ":" + (10 - a)
                 : String.format(Locale.ROOT, "random %.0f %%", trainFraction * 100);
-        return new SplitScheme() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<Split> splits(List<SaturationPoint> points) {
-                List<SaturationPoint> shuffled = new ArrayList<>(points);
-                Collections.shuffle(shuffled, new java.util.Random(new SplittableRandom(seed).nextLong()));
-                int n = (int) Math.round(trainFraction * shuffled.size());
-                return List.of(new Split(name + " (seed " + seed + ")", shuffled.subList(0, n),
-                        shuffled.subList(n, shuffled.size())));
-            }
-        };
+        return named(name, points -> {
+            List<SaturationPoint> shuffled = new ArrayList<>(points);
+            Collections.shuffle(shuffled, new java.util.Random(new SplittableRandom(seed).nextLong()));
+            int n = (int) Math.round(trainFraction * shuffled.size());
+            return List.of(new Split(name + " (seed " + seed + ")", shuffled.subList(0, n),
+                    shuffled.subList(n, shuffled.size())));
+        });
     }
 
     /**
@@ -118,38 +111,30 @@ public interface SplitScheme {
     private static SplitScheme heldOut(String name, String which, ToDoubleFunction<SaturationPoint> length,
                                        Predicate<SaturationPoint> scope) {
         Objects.requireNonNull(scope, "scope");
-        return new SplitScheme() {
-            @Override
-            public String name() {
-                return name;
+        return named(name, points -> {
+            TreeSet<Double> lengths = new TreeSet<>();
+            points.stream().filter(scope).forEach(p -> lengths.add(length.applyAsDouble(p)));
+            if (lengths.size() < 2) {
+                throw new IllegalArgumentException(name + " needs points in scope with at least 2 distinct "
+                        + which + " lengths, found " + lengths);
             }
-
-            @Override
-            public List<Split> splits(List<SaturationPoint> points) {
-                TreeSet<Double> lengths = new TreeSet<>();
-                points.stream().filter(scope).forEach(p -> lengths.add(length.applyAsDouble(p)));
-                if (lengths.size() < 2) {
-                    throw new IllegalArgumentException(name + " needs points in scope with at least 2 distinct "
-                            + which + " lengths, found " + lengths);
-                }
-                List<Split> r = new ArrayList<>();
-                for (double held : lengths) {
-                    List<SaturationPoint> train = new ArrayList<>();
-                    List<SaturationPoint> test = new ArrayList<>();
-                    for (SaturationPoint p : points) {
-                        if (length.applyAsDouble(p) == held) {
-                            if (scope.test(p)) {
-                                test.add(p);
-                            }
-                        } else {
-                            train.add(p);
+            List<Split> r = new ArrayList<>();
+            for (double held : lengths) {
+                List<SaturationPoint> train = new ArrayList<>();
+                List<SaturationPoint> test = new ArrayList<>();
+                for (SaturationPoint p : points) {
+                    if (length.applyAsDouble(p) == held) {
+                        if (scope.test(p)) {
+                            test.add(p);
                         }
+                    } else {
+                        train.add(p);
                     }
-                    r.add(new Split(String.format(Locale.ROOT, "%s %.0f unseen", which, held), train, test));
                 }
-                return r;
+                r.add(new Split(String.format(Locale.ROOT, "%s %.0f unseen", which, held), train, test));
             }
-        };
+            return r;
+        });
     }
 
     /**
@@ -163,6 +148,18 @@ public interface SplitScheme {
         Objects.requireNonNull(testGpu, "testGpu");
         Objects.requireNonNull(testWorkload, "testWorkload");
         String name = "cross-GPU: test " + testGpu + " " + testWorkload;
+        return named(name, points -> {
+            List<SaturationPoint> train = new ArrayList<>();
+            List<SaturationPoint> test = new ArrayList<>();
+            for (SaturationPoint p : points) {
+                (p.gpu().equals(testGpu) && p.workload().equals(testWorkload) ? test : train).add(p);
+            }
+            return List.of(new Split(name, train, test));
+        });
+    }
+
+    /** A scheme with a fixed name splitting with {@code splits}. */
+    private static SplitScheme named(String name, Function<List<SaturationPoint>, List<Split>> splits) {
         return new SplitScheme() {
             @Override
             public String name() {
@@ -171,12 +168,7 @@ public interface SplitScheme {
 
             @Override
             public List<Split> splits(List<SaturationPoint> points) {
-                List<SaturationPoint> train = new ArrayList<>();
-                List<SaturationPoint> test = new ArrayList<>();
-                for (SaturationPoint p : points) {
-                    (p.gpu().equals(testGpu) && p.workload().equals(testWorkload) ? test : train).add(p);
-                }
-                return List.of(new Split(name, train, test));
+                return splits.apply(points);
             }
         };
     }

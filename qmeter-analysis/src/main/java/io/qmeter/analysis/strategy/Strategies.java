@@ -35,17 +35,8 @@ public final class Strategies {
      * @return the strategy
      */
     public static Strategy fp16Only() {
-        return new Strategy() {
-            @Override
-            public String name() {
-                return "FP16-Only";
-            }
-
-            @Override
-            public Optional<Deployment> choose(RequestType type, double rate, ProfileSet profiles) {
-                return Provisioner.optimum(pool(type, profiles).filter(p -> p.key().isFp16()), type.slo(), rate);
-            }
-        };
+        return named("FP16-Only", (RequestType type, double rate, ProfileSet profiles) ->
+                Provisioner.optimum(pool(type, profiles).filter(p -> p.key().isFp16()), type.slo(), rate));
     }
 
     /**
@@ -64,26 +55,19 @@ public final class Strategies {
      * @return the strategy
      */
     public static Strategy qualityFirst(boolean quantizedOnly) {
-        return new Strategy() {
-            @Override
-            public String name() {
-                return quantizedOnly ? "Quality-First (quantized)" : "Quality-First";
+        String name = quantizedOnly ? "Quality-First (quantized)" : "Quality-First";
+        return named(name, (RequestType type, double rate, ProfileSet profiles) -> {
+            ProfileSet pool = pool(type, profiles).filter(p -> !quantizedOnly || !p.key().isFp16())
+                    .filter(p -> p.saturationUnder(type.slo()) > 0);
+            OptionalDouble best = pool.profiles().stream().map(p -> p.quality(type.task()))
+                    .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).max();
+            if (best.isEmpty()) {
+                return Optional.empty();
             }
-
-            @Override
-            public Optional<Deployment> choose(RequestType type, double rate, ProfileSet profiles) {
-                ProfileSet pool = pool(type, profiles).filter(p -> !quantizedOnly || !p.key().isFp16())
-                        .filter(p -> p.saturationUnder(type.slo()) > 0);
-                OptionalDouble best = pool.profiles().stream().map(p -> p.quality(type.task()))
-                        .filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).max();
-                if (best.isEmpty()) {
-                    return Optional.empty();
-                }
-                double q = best.getAsDouble();
-                return Provisioner.optimum(pool.filter(p -> p.quality(type.task()).orElse(-1) >= q - 1e-9), type.slo(),
-                        rate);
-            }
-        };
+            double q = best.getAsDouble();
+            return Provisioner.optimum(pool.filter(p -> p.quality(type.task()).orElse(-1) >= q - 1e-9), type.slo(),
+                    rate);
+        });
     }
 
     /**
@@ -92,25 +76,37 @@ public final class Strategies {
      * @return the strategy
      */
     public static Strategy energyFirst() {
-        return new Strategy() {
-            @Override
-            public String name() {
-                return "Energy-First";
-            }
-
-            @Override
-            public Optional<Deployment> choose(RequestType type, double rate, ProfileSet profiles) {
-                Optional<ConfigProfile> best = pool(type, profiles).profiles().stream()
-                        .filter(p -> p.saturationUnder(type.slo()) > 0)
-                        .min(Comparator.comparingDouble((ConfigProfile p) -> p.at(p.saturationUnder(type.slo()))
-                                .joulesPerToken()).thenComparing(p -> p.key().label()));
-                return best.map(p -> Provisioner.provision(p, p.saturationUnder(type.slo()), rate));
-            }
-        };
+        return named("Energy-First", (RequestType type, double rate, ProfileSet profiles) -> {
+            Optional<ConfigProfile> best = pool(type, profiles).profiles().stream()
+                    .filter(p -> p.saturationUnder(type.slo()) > 0)
+                    .min(Comparator.comparingDouble((ConfigProfile p) -> p.at(p.saturationUnder(type.slo()))
+                            .joulesPerToken()).thenComparing(p -> p.key().label()));
+            return best.map(p -> Provisioner.provision(p, p.saturationUnder(type.slo()), rate));
+        });
     }
 
     /** The profiles of the pool's model and workload. */
     static ProfileSet pool(RequestType type, ProfileSet profiles) {
         return profiles.filter(p -> p.key().workload().equals(type.workload()) && p.key().model().equals(type.model()));
+    }
+
+    /** How a strategy chooses: {@link Strategy#choose}. */
+    private interface Chooser {
+        Optional<Deployment> choose(RequestType type, double rate, ProfileSet profiles);
+    }
+
+    /** A strategy with a fixed name choosing with {@code chooser}. */
+    private static Strategy named(String name, Chooser chooser) {
+        return new Strategy() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Optional<Deployment> choose(RequestType type, double rate, ProfileSet profiles) {
+                return chooser.choose(type, rate, profiles);
+            }
+        };
     }
 }

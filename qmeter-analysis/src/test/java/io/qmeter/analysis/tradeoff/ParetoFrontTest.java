@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class ParetoFrontTest {
@@ -61,5 +62,28 @@ class ParetoFrontTest {
                 "w", "t", 5, LatencyMetric.TPOT);
         assertThat(r.points()).hasSize(1);
         assertThat(r.excluded()).singleElement().asString().contains("below the load");
+    }
+
+    record Item(String n, double a, double b, double c) {
+    }
+
+    @Test
+    void theGenericFrontJudgesEveryObjectiveLeavesOutNanAndKeepsEqualItems() {
+        // minimize a, maximize b, minimize c:
+        // P (1, 5, 3)  Q (2, 6, 1)  R (2, 4, 3) dominated by P  S (1, 5, 3) equal to P: both kept
+        // T (0, NaN, 0) left out  U (3, 6, 1) dominated by Q
+        List<Item> items = List.of(new Item("P", 1, 5, 3), new Item("Q", 2, 6, 1), new Item("R", 2, 4, 3),
+                new Item("S", 1, 5, 3), new Item("T", 0, Double.NaN, 0), new Item("U", 3, 6, 1));
+        List<Item> front = ParetoFront.of(items, List.of(ParetoFront.Objective.minimize(Item::a),
+                ParetoFront.Objective.maximize(Item::b), ParetoFront.Objective.minimize(Item::c)));
+        assertThat(front).extracting(Item::n).containsExactly("P", "S", "Q");
+        // only the objectives asked for count: on c alone T (c 0) is valid and beats all
+        assertThat(ParetoFront.of(items, List.of(ParetoFront.Objective.<Item>minimize(Item::c))))
+                .extracting(Item::n).containsExactly("T");
+        // on b maximized alone Q and U tie at 6 and both stay, in their order
+        assertThat(ParetoFront.of(items, List.of(ParetoFront.Objective.<Item>maximize(Item::b))))
+                .extracting(Item::n).containsExactly("Q", "U");
+        assertThatThrownBy(() -> ParetoFront.of(items, List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least one objective");
     }
 }

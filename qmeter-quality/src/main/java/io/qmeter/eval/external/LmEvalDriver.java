@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -130,41 +129,17 @@ public final class LmEvalDriver {
             throw new UncheckedIOException("cannot create lm-eval's output folder " + b.outputDir + ": "
                     + e.getMessage(), e);
         }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().putAll(b.environment);
         LOG.info("running {}", String.join(" ", cmd));
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new QualityException("lm-eval could not be started: '" + b.executable + "' was not found or is not "
-                    + "executable (" + e.getMessage() + "). Install it with: pip install \"lm-eval[api]\" "
-                    + "(lm-evaluation-harness 0.4 or later), or pass its path with LmEvalDriver.Builder.executable(...)",
-                    e);
-        }
-        boolean done;
-        try {
-            done = p.waitFor(b.timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new QualityException("interrupted while lm-eval ran; it was stopped", e);
-        }
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new QualityException("lm-eval ran longer than " + b.timeout + " and was stopped; raise "
-                    + "LmEvalDriver.Builder.timeout(...) or lower limit(...). Its log's tail:\n" + tail(log));
-        }
-        if (p.exitValue() != 0) {
-            throw new QualityException("lm-eval exited with code " + p.exitValue() + " (command: " + String.join(" ", cmd)
-                    + "). Its log's tail (" + log + "):\n" + tail(log));
-        }
+        ExternalProcess.run("lm-eval", pb, log, b.timeout, "Install it with: pip install \"lm-eval[api]\" "
+                + "(lm-evaluation-harness 0.4 or later), or pass its path with LmEvalDriver.Builder.executable(...)",
+                "LmEvalDriver.Builder.timeout(...) or lower limit(...)");
         Path results = newestResults(b.outputDir, started);
         if (results == null) {
             throw new QualityException("lm-eval finished but wrote no results_*.json under " + b.outputDir
-                    + " (expected <output_path>/<model>/results_<time>.json). Its log's tail:\n" + tail(log));
+                    + " (expected <output_path>/<model>/results_<time>.json). Its log's tail:\n"
+                    + ExternalProcess.tail(log));
         }
         return parse(results, b.metric, b.seed, Completions.simulated(engine));
     }
@@ -241,28 +216,11 @@ public final class LmEvalDriver {
                         String n = f.getFileName().toString();
                         return n.endsWith(".json") && (n.startsWith("results_") || n.equals("results.json"));
                     })
-                    .filter(f -> modified(f).compareTo(after) >= 0)
-                    .max(Comparator.comparing(LmEvalDriver::modified))
+                    .filter(f -> ExternalProcess.modified(f).compareTo(after) >= 0)
+                    .max(Comparator.comparing(ExternalProcess::modified))
                     .orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list lm-eval's output folder " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static FileTime modified(Path f) {
-        try {
-            return Files.getLastModifiedTime(f);
-        } catch (IOException e) {
-            return FileTime.fromMillis(0);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return "  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "  (no log: " + e.getMessage() + ")";
         }
     }
 

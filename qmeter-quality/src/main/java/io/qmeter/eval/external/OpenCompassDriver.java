@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -268,42 +267,16 @@ public record OpenCompassDriver(Path workDir, String executable, List<String> da
             throw new UncheckedIOException("cannot write OpenCompass's config into " + workDir + ": " + e.getMessage(), e);
         }
         List<String> cmd = command();
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().putAll(environment);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException e) {
-            throw new QualityException("OpenCompass could not be started: '" + executable + "' was not found or is not "
-                    + "executable (" + e.getMessage() + "). Install it with: pip install opencompass (0.4 or later, "
-                    + "which has the opencompass command and opencompass.configs), or pass its path with "
-                    + "OpenCompassDriver.withExecutable(...)", e);
-        }
-        boolean done;
-        try {
-            done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new QualityException("interrupted while OpenCompass ran; it was stopped", e);
-        }
-        if (!done) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            throw new QualityException("OpenCompass ran longer than " + timeout + " and was stopped; raise "
-                    + "withTimeout(...). Its log's tail:\n" + tail(log));
-        }
-        if (p.exitValue() != 0) {
-            throw new QualityException("OpenCompass exited with code " + p.exitValue() + " (command: "
-                    + String.join(" ", cmd) + "). Its log's tail (" + log + "):\n" + tail(log));
-        }
+        ExternalProcess.run("OpenCompass", pb, log, timeout, "Install it with: pip install opencompass (0.4 or later, "
+                + "which has the opencompass command and opencompass.configs), or pass its path with "
+                + "OpenCompassDriver.withExecutable(...)", "withTimeout(...)");
         Path summary = newestSummary(workDir, started);
         if (summary == null) {
             throw new QualityException("OpenCompass finished but wrote no summary under " + workDir
                     + " (expected <workDir>/<YYYYMMDD_HHMMSS>/summary/summary_<YYYYMMDD_HHMMSS>.csv). Its log's tail:\n"
-                    + tail(log));
+                    + ExternalProcess.tail(log));
         }
         return parse(summary, abbr, seed, Completions.simulated(engine));
     }
@@ -401,28 +374,11 @@ public record OpenCompassDriver(Path workDir, String executable, List<String> da
             return s.filter(Files::isRegularFile)
                     .filter(f -> f.getParent() != null && f.getParent().getFileName().toString().equals("summary"))
                     .filter(f -> f.getFileName().toString().matches("summary_.*\\.csv"))
-                    .filter(f -> modified(f) >= afterMillis)
-                    .max(Comparator.comparingLong(OpenCompassDriver::modified))
+                    .filter(f -> ExternalProcess.modified(f).toMillis() >= afterMillis)
+                    .max(Comparator.comparingLong((Path f) -> ExternalProcess.modified(f).toMillis()))
                     .orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list OpenCompass's work folder " + dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static long modified(Path f) {
-        try {
-            return Files.getLastModifiedTime(f).toMillis();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return "  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "  (no log: " + e.getMessage() + ")";
         }
     }
 }

@@ -4,14 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.qmeter.engine.EngineHandle;
-import io.qmeter.engine.Health;
 import io.qmeter.quality.QualityException;
 import io.qmeter.quality.QualityScore;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -51,49 +47,20 @@ class LmEvalDriverTest {
             }
             """;
 
-    static final class Handle implements EngineHandle {
-        @Override
-        public URI baseUrl() {
-            return URI.create("http://127.0.0.1:8000/");
-        }
-
-        @Override
-        public String model() {
-            return "meta-llama/Llama-2-13b-hf";
-        }
-
-        @Override
-        public Health health() {
-            return Health.up();
-        }
-
-        @Override
-        public List<String> logTail(int maxLines) {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private Path script(String name, String body) throws Exception {
-        Path f = dir.resolve(name);
-        Files.writeString(f, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return f;
+        return StandInTools.script(dir, name, body);
     }
 
     @Test
     void theCommandIsWrittenForTheRunningEngine() {
         LmEvalDriver d = LmEvalDriver.builder(dir.resolve("out")).tasks("gsm8k", "hellaswag").limit(50).numFewShot(5)
                 .numConcurrent(8).seed(7).extraArgs("--log_samples").build();
-        assertThat(d.command(new Handle())).containsExactly("lm_eval", "--model", "local-completions", "--model_args",
+        assertThat(d.command(new StandInTools.Handle())).containsExactly("lm_eval", "--model", "local-completions", "--model_args",
                 "model=meta-llama/Llama-2-13b-hf,base_url=http://127.0.0.1:8000/v1/completions,num_concurrent=8,"
                         + "max_retries=3,tokenized_requests=False", "--tasks", "gsm8k,hellaswag", "--output_path",
                 dir.resolve("out").toAbsolutePath().toString(), "--seed", "7", "--limit", "50", "--num_fewshot", "5",
                 "--log_samples");
-        List<String> chat = LmEvalDriver.builder(dir).tasks("gsm8k").chat(true).build().command(new Handle());
+        List<String> chat = LmEvalDriver.builder(dir).tasks("gsm8k").chat(true).build().command(new StandInTools.Handle());
         assertThat(chat).contains("local-chat-completions", "--apply_chat_template");
         assertThat(chat.get(4)).contains("base_url=http://127.0.0.1:8000/v1/chat/completions");
     }
@@ -110,7 +77,7 @@ class LmEvalDriverTest {
                 + "echo 'Running generate_until requests'\n"
                 + "cp " + results + " \"$out/meta-llama__Llama-2-13b-hf/results_2026-12-02T00-00-00.000000.json\"\n");
         List<QualityScore> s = LmEvalDriver.builder(dir.resolve("out")).executable(exe.toString()).tasks("gsm8k")
-                .metric("exact_match,strict-match").build().run(new Handle());
+                .metric("exact_match,strict-match").build().run(new StandInTools.Handle());
         assertThat(Files.readString(args)).contains("--model local-completions").contains("--tasks gsm8k");
         assertThat(Files.readString(dir.resolve("out/lm_eval.log"))).contains("Running generate_until");
         assertThat(s).hasSize(2);
@@ -134,21 +101,21 @@ class LmEvalDriverTest {
     @Test
     void aMissingExecutableAFailureAndNoResultsAreClearErrors() throws Exception {
         assertThatThrownBy(() -> LmEvalDriver.builder(dir).executable(dir.resolve("no-such-lm_eval").toString())
-                .tasks("gsm8k").build().run(new Handle()))
+                .tasks("gsm8k").build().run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("pip install \"lm-eval[api]\"")
                 .hasMessageContaining("no-such-lm_eval");
         Path failing = script("failing", "echo 'ValueError: task gsm9k not found' >&2\nexit 3\n");
         assertThatThrownBy(() -> LmEvalDriver.builder(dir.resolve("f")).executable(failing.toString()).tasks("gsm9k")
-                .build().run(new Handle()))
+                .build().run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("exited with code 3")
                 .hasMessageContaining("task gsm9k not found");
         Path silent = script("silent", "exit 0\n");
         assertThatThrownBy(() -> LmEvalDriver.builder(dir.resolve("s")).executable(silent.toString()).tasks("gsm8k")
-                .build().run(new Handle()))
+                .build().run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("wrote no results_*.json");
         Path slow = script("slow", "sleep 30\n");
         assertThatThrownBy(() -> LmEvalDriver.builder(dir.resolve("t")).executable(slow.toString()).tasks("gsm8k")
-                .timeout(Duration.ofMillis(300)).build().run(new Handle()))
+                .timeout(Duration.ofMillis(300)).build().run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("ran longer than");
         Path notResults = dir.resolve("x.json");
         Files.writeString(notResults, "{\"config\": {}}");

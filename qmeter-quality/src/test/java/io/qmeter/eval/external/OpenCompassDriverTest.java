@@ -7,7 +7,6 @@ import io.qmeter.quality.QualityException;
 import io.qmeter.quality.QualityScore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,17 +26,14 @@ class OpenCompassDriverTest {
             """;
 
     private Path script(String name, String body) throws Exception {
-        Path f = dir.resolve(name);
-        Files.writeString(f, "#!/bin/sh\n" + body);
-        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return f;
+        return StandInTools.script(dir, name, body);
     }
 
     @Test
     void theConfigDeclaresTheEngineAsAnOpenAiApiModelAndImportsTheDatasets() {
         OpenCompassDriver d = OpenCompassDriver.create(dir)
                 .withDatasets(List.of("gsm8k/gsm8k_gen", "mmlu/mmlu_gen:mmlu_datasets")).withMaxOutLen(512).withBatchSize(8);
-        String c = d.config(new LmEvalDriverTest.Handle());
+        String c = d.config(new StandInTools.Handle());
         assertThat(c).contains("from opencompass.models import OpenAISDK")
                 .contains("    from opencompass.configs.datasets.gsm8k.gsm8k_gen import gsm8k_datasets as _qm0_gsm8k_datasets\n")
                 .contains("    from opencompass.configs.datasets.mmlu.mmlu_gen import mmlu_datasets as _qm1_mmlu_datasets\n")
@@ -68,7 +64,7 @@ class OpenCompassDriverTest {
                 + "cp " + summary + " \"$w/$ts/summary/summary_$ts.csv\"\n"
                 + "echo '{\"accuracy\": 28.75, \"extra_accuracy\": 30.5, \"details\": {}}' > \"$w/$ts/results/qmeter/gsm8k.json\"\n");
         List<QualityScore> s = OpenCompassDriver.create(dir.resolve("work")).withExecutable(exe.toString())
-                .withDatasets(List.of("gsm8k/gsm8k_gen", "humaneval/humaneval_gen")).run(new LmEvalDriverTest.Handle());
+                .withDatasets(List.of("gsm8k/gsm8k_gen", "humaneval/humaneval_gen")).run(new StandInTools.Handle());
         assertThat(Files.readString(args)).contains("qmeter_opencompass.py -w");
         assertThat(Files.readString(dir.resolve("work/opencompass.log"))).contains("Task [qmeter/gsm8k]");
         assertThat(s).hasSize(2);
@@ -86,19 +82,19 @@ class OpenCompassDriverTest {
     void aMissingExecutableAFailureNoSummaryAndAFailedDatasetAreClearErrors() throws Exception {
         OpenCompassDriver base = OpenCompassDriver.create(dir.resolve("a")).withDatasets(List.of("gsm8k/gsm8k_gen"));
         assertThatThrownBy(() -> base.withExecutable(dir.resolve("no-such-opencompass").toString())
-                .run(new LmEvalDriverTest.Handle()))
+                .run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("pip install opencompass")
                 .hasMessageContaining("no-such-opencompass");
         Path failing = script("failing", "echo 'ModuleNotFoundError: opencompass.configs.datasets.gsm9k' >&2\nexit 1\n");
-        assertThatThrownBy(() -> base.withExecutable(failing.toString()).run(new LmEvalDriverTest.Handle()))
+        assertThatThrownBy(() -> base.withExecutable(failing.toString()).run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("exited with code 1")
                 .hasMessageContaining("ModuleNotFoundError");
         Path silent = script("silent", "exit 0\n");
-        assertThatThrownBy(() -> base.withExecutable(silent.toString()).run(new LmEvalDriverTest.Handle()))
+        assertThatThrownBy(() -> base.withExecutable(silent.toString()).run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("wrote no summary");
         Path slow = script("slow", "sleep 30\n");
         assertThatThrownBy(() -> base.withExecutable(slow.toString()).withTimeout(Duration.ofMillis(300))
-                .run(new LmEvalDriverTest.Handle()))
+                .run(new StandInTools.Handle()))
                 .isInstanceOf(QualityException.class).hasMessageContaining("ran longer than");
         Path failed = Files.writeString(dir.resolve("failed.csv"), "dataset,version,metric,mode,qmeter\ngsm8k,1d7fe4,accuracy,gen,-\n");
         assertThatThrownBy(() -> OpenCompassDriver.parse(failed, "qmeter", 1, false))
