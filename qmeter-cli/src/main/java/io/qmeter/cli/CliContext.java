@@ -46,8 +46,16 @@ record CliContext(Map<String, String> env, CommandRunner slurm, Supplier<Kuberne
 
     /** The process's environment, Slurm's tools as processes, the kubeconfig's cluster, the system clock. */
     static CliContext system() {
-        return new CliContext(System.getenv(), CommandRunner.processes(), () -> new KubernetesClientBuilder().build(),
-                Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+        // an inner class, not a lambda: linking a lambda would load fabric8's classes at start-up, and a
+        // class path without them (a GPU node that never submits to Kubernetes) could not run any command
+        Supplier<KubernetesClient> k8s = new Supplier<>() {
+            @Override
+            public KubernetesClient get() {
+                return new KubernetesClientBuilder().build();
+            }
+        };
+        return new CliContext(System.getenv(), CommandRunner.processes(), k8s, Clock.systemUTC(),
+                d -> Thread.sleep(d.toMillis()));
     }
 
     CliContext withEnv(Map<String, String> e) {
