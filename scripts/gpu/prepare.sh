@@ -41,7 +41,13 @@ fi
 
 log "building the jars and copying their runtime dependencies (offline, tests skipped)"
 # one invocation, so that the reactor's own jars resolve; each module copies into its target/dependency
-mvn -B -o -q -pl qmeter-examples -am -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+# QMETER_DEVICE_CLI=1 also takes the qmeter command (for run-cli-h200.sh): its modules, picocli and the
+# report's chart jars (the GPU machine runs check-gpu, run and export; the HTML report needs java.desktop,
+# which the jlinked runtime leaves out to stay under the carry limit: write it here from the store)
+CLI=${QMETER_DEVICE_CLI:-0}
+MODS=qmeter-examples
+[ "$CLI" = 1 ] && MODS=qmeter-examples,qmeter-cli
+mvn -B -o -q -pl "$MODS" -am -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
     package dependency:copy-dependencies -DincludeScope=runtime -DexcludeGroupIds=io.qmeter
 
 rm -rf "$DEV/lib" && mkdir -p "$DEV/lib"
@@ -55,6 +61,17 @@ for m in qmeter-core qmeter-nvml qmeter-engines qmeter-examples; do
   jar=$(ls "$m"/target/"$m"-*.jar | grep -v -e sources -e javadoc | head -1)
   cp "$jar" "$DEV/lib/"
 done
+if [ "$CLI" = 1 ]; then
+  for m in qmeter-cli qmeter-analysis qmeter-quality qmeter-cluster; do
+    cp "$(ls "$m"/target/"$m"-*.jar | grep -v -e sources -e javadoc -e -all | head -1)" "$DEV/lib/"
+  done
+  cp qmeter-cli/target/dependency/picocli-*.jar qmeter-cli/target/dependency/xchart-*.jar \
+     qmeter-cli/target/dependency/VectorGraphics2D-*.jar "$DEV/lib/"
+  DATASETS=$(cd "$ENGINES/../datasets" 2>/dev/null && pwd) || { log "ERROR: no ../shared/datasets beside $ENGINES"; exit 1; }
+  cp "$DATASETS/gsm8k-test.jsonl" "$DEV/"
+else
+  rm -f "$DEV/gsm8k-test.jsonl"
+fi
 # the PostgreSQL driver is not needed there (the run stores into SQLite)
 rm -f "$DEV"/lib/postgresql-*.jar "$DEV"/lib/checker-qual-*.jar
 
@@ -81,6 +98,7 @@ git rev-parse HEAD > "$DEV/COMMIT" 2>/dev/null || true
 
 # the class path works with the jlinked runtime: the main's --help runs without a GPU or a server
 "$DEV/jre/bin/java" -cp "$DEV/lib/*" io.qmeter.examples.GpuLlamaStudy --help >/dev/null
+[ "$CLI" = 1 ] && "$DEV/jre/bin/java" -cp "$DEV/lib/*" io.qmeter.cli.Qmeter run --help >/dev/null
 
 size_kib=$(du -sk "$DEV" | cut -f1)
 log "$(du -sh "$DEV/jre" "$DEV/lib" "$DEV"/llama.cpp-*.tar.xz | tr '\n' ' ')"

@@ -239,9 +239,10 @@ public final class RunCommand implements Callable<Integer> {
                 "P90 TPOT ms", "J/token");
         for (StoredRun r : runs) {
             Map<String, Double> m = r.metrics();
-            out.printf(Locale.ROOT, "%-60s %-9s %10s %12s %12s %10s%n", r.key().asString(), r.status(),
-                    num(m.getOrDefault("target_rps", m.get("saturation_rps"))), num(m.get("ttft_p90_ms")),
-                    num(m.get("tpot_p90_ms")), num(m.get("j_per_token")));
+            // a load run's target rate; a quality score under load: its background's; a search: its result
+            Double rate = m.getOrDefault("target_rps", m.getOrDefault("background_target_rps", m.get("saturation_rps")));
+            out.printf(Locale.ROOT, "%-60s %-9s %10s %12s %12s %10s%n", r.key().asString(), r.status(), num(rate),
+                    num(m.get("ttft_p90_ms")), num(m.get("tpot_p90_ms")), num(m.get("j_per_token")));
             if (r.cause() != null) {
                 out.println("    " + r.cause());
             }

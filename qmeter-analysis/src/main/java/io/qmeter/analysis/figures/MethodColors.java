@@ -51,7 +51,10 @@ public final class MethodColors {
             Map.entry("FP16", BLACK), Map.entry("BF16", BLACK), Map.entry("F16", BLACK),
             Map.entry("W8A16-INT", BLUE), Map.entry("W4A16-INT", SKY_BLUE), Map.entry("W8A8-INT", ORANGE),
             Map.entry("W8A8-FP", BLUISH_GREEN), Map.entry("W4A8KV4", VERMILLION), Map.entry("W4A8", REDDISH_PURPLE),
-            Map.entry("W4A8KV8", YELLOW));
+            Map.entry("W4A8KV8", YELLOW),
+            // llama.cpp's GGUF types take the colour of the seed method they stand closest to
+            // (EngineCatalog: MMQ quantizes activations to Q8_1, so Q8_0 ~ W8A8-INT and Q4_0 ~ W4A8)
+            Map.entry("Q8_0", ORANGE), Map.entry("Q4_0", REDDISH_PURPLE));
 
     private MethodColors() {
     }

@@ -242,6 +242,7 @@ public final class HtmlReport {
             for (StoredRun r : runs) {
                 byConfig.computeIfAbsent(r.key().planId() + "/" + r.key().configurationId(), k -> new ArrayList<>()).add(r);
             }
+            Map<String, List<String>> sensors = new LinkedHashMap<>(); // what each power sensor said of its GPUs
             for (Map.Entry<String, List<StoredRun>> e : byConfig.entrySet()) {
                 List<StoredRun> rs = e.getValue();
                 StoredRun first = rs.get(0);
@@ -273,8 +274,10 @@ public final class HtmlReport {
                 td(l.getOrDefault("gpu", "?"));
                 td(l.getOrDefault("gpus", "not reported"));
                 td(sensor + (quality.isEmpty() ? "" : " (" + String.join(", ", quality) + ")")
-                        + (devices.isEmpty() ? "" : "; devices " + String.join(", ", devices))
-                        + (l.containsKey("sensor_detail") ? "; " + l.get("sensor_detail") : ""));
+                        + (devices.isEmpty() ? "" : "; devices " + String.join(", ", devices)));
+                if (l.containsKey("sensor_detail")) {
+                    sensors.computeIfAbsent(l.get("sensor_detail"), k -> new ArrayList<>()).add(name);
+                }
                 td(num(idle, 1));
                 td(sat.map(s -> s.status() == RunStatus.OK ? num(s.metrics().getOrDefault("saturation_rps", Double.NaN), 2)
                         : s.status().name()).orElse("not searched"));
@@ -283,7 +286,19 @@ public final class HtmlReport {
                         + s.labels().getOrDefault("search_probe", "?")).orElse(""));
                 out.append("</tr>\n");
             }
-            out.append("</table></section>\n");
+            out.append("</table>\n");
+            if (!sensors.isEmpty()) {
+                out.append("<h3>Power sensors and GPUs</h3>\n<table>\n<tr><th>configurations</th>"
+                        + "<th>what the sensor reported</th></tr>\n");
+                sensors.forEach((detail, names) -> {
+                    out.append("<tr>");
+                    td(String.join(", ", names));
+                    td(detail);
+                    out.append("</tr>\n");
+                });
+                out.append("</table>\n");
+            }
+            out.append("</section>\n");
         }
 
         private void settings() {

@@ -80,6 +80,24 @@ class HtmlReportTest {
     }
 
     @Test
+    void theEngineVersionAndWhatTheSensorSaidOfTheGpusAreShownOncePerSensor() {
+        try (ResultStore s = ResultStore.sqlite(dir.resolve("gpu.db"))) {
+            for (String m : new String[] {"FP16", "W4A16-INT"}) {
+                StoredRun sat = Runs.saturation("g", m, 10);
+                Map<String, String> labels = new HashMap<>(sat.labels());
+                labels.put("engine_version", "b4520-c392e50");
+                labels.put("sensor_detail", "NVML energy counter at window edges; GPU-1 (index 0, NVIDIA H200): <MEASURED>");
+                s.put(new StoredRun(sat.key(), sat.status(), sat.cause(), labels, sat.metrics(), sat.payloadJson(),
+                        sat.recordedAt()));
+            }
+            String html = HtmlReport.of(s).plan("g").html();
+            assertThat(html).contains("<td>b4520-c392e50</td>").contains("Power sensors and GPUs");
+            assertThat(count(html, "NVIDIA H200): &lt;MEASURED&gt;")).as("one row for the sensor both share").isEqualTo(1);
+            assertThat(html).doesNotContain("the sweep does not store").doesNotContain("The engine's version: not");
+        }
+    }
+
+    @Test
     void anUnknownPlanIsABadInputThatNamesTheStoredPlans() {
         try (ResultStore s = store(dir.resolve("r.db"))) {
             assertThatThrownBy(() -> HtmlReport.of(s).plan("nope").html()).isInstanceOf(IllegalArgumentException.class)
