@@ -16,19 +16,8 @@
 #
 # Reproduce:  QMETER_DEVICE_CLI=1 bash scripts/gpu/prepare.sh   then, with the device tool,
 #   run(command="bash scripts/gpu/run-cli-h200.sh", carry=[".device"], timeout_s=600)
-set -uo pipefail
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$REPO"
-DEV=$REPO/.device
-OUT=${OUT:-$REPO/gpu-out}
-SHAPE=${SHAPE:-tinyllama}
-GPU=${GPU:-0}
+. "$(dirname "$0")/common.sh"
 QUALITY_ITEMS=${QUALITY_ITEMS:-40}
-WORK=${TMPDIR:-/tmp}/qmeter-gpu
-T0=$(date +%s)
-mkdir -p "$OUT" "$WORK/models"
-log() { echo "run-cli-h200.sh [+$(( $(date +%s) - T0 ))s]: $*" | tee -a "$OUT/steps.log" >&2; }
-fail() { log "FAILED: $*"; exit 1; }
 
 . "$REPO/scripts/gpu/llama-build.sh"
 [ -f "$DEV/gsm8k-test.jsonl" ] || fail "expected .device/gsm8k-test.jsonl (QMETER_DEVICE_CLI=1 bash scripts/gpu/prepare.sh)"

@@ -25,19 +25,8 @@
 #
 # Reproduce (from a checkout here):  bash scripts/gpu/prepare.sh   then, with the device tool,
 #   run(command="bash scripts/gpu/run-h200.sh", carry=[".device"], timeout_s=600)
-set -uo pipefail
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-cd "$REPO"
-DEV=$REPO/.device
-OUT=${OUT:-$REPO/gpu-out}
-SHAPE=${SHAPE:-tinyllama}
+. "$(dirname "$0")/common.sh"
 BUDGET_S=${BUDGET_S:-80}
-GPU=${GPU:-0}
-WORK=${TMPDIR:-/tmp}/qmeter-gpu
-T0=$(date +%s)
-mkdir -p "$OUT" "$WORK/models"
-log() { echo "run-h200.sh [+$(( $(date +%s) - T0 ))s]: $*" | tee -a "$OUT/steps.log" >&2; }
-fail() { log "FAILED: $*"; exit 1; }
 
 . "$REPO/scripts/gpu/llama-build.sh"
 

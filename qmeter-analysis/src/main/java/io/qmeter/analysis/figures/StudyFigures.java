@@ -542,13 +542,7 @@ public final class StudyFigures {
                         k -> new ArrayList<>()).add(v);
             }
         }
-        Map<String, Map<String, Double>> out = new TreeMap<>();
-        m.forEach((c, l) -> {
-            Map<String, Double> mean = new TreeMap<>();
-            l.forEach((k, v) -> mean.put(k, v.stream().mapToDouble(d -> d).average().orElseThrow()));
-            out.put(c, mean);
-        });
-        return out;
+        return means(m);
     }
 
     /** config -> benchmark -> mean quality over the OK quality runs. */
@@ -563,6 +557,11 @@ public final class StudyFigures {
                 m.computeIfAbsent(configKey(r), k -> new TreeMap<>()).computeIfAbsent(bench, k -> new ArrayList<>()).add(v);
             }
         }
+        return means(m);
+    }
+
+    /** config -> key -> the mean of the values. */
+    private static Map<String, Map<String, Double>> means(Map<String, Map<String, List<Double>>> m) {
         Map<String, Map<String, Double>> out = new TreeMap<>();
         m.forEach((c, l) -> {
             Map<String, Double> mean = new TreeMap<>();
